@@ -1,0 +1,103 @@
+# sipwhy - plain make.  User CFLAGS/LDFLAGS are kept apart from the flags
+# the build needs; libraries come through pkg-config.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/sipwhy
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+VERSION = 0.1
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+# deferred (=): evaluated after scripts/deps.sh has installed what is missing
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
+WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude $(WARN) \
+	     -DSIPWHY_VERSION='"$(VERSION)"' -DSIPWHY_DATADIR='"$(DATADIR)/patterns"'
+
+SRC = src/util.c src/input.c src/lines.c src/format.c src/framer.c \
+      src/sip.c src/reason.c src/logtime.c src/kb.c src/calls.c \
+      src/event.c src/esc.c src/summary.c src/run.c
+OBJ = $(SRC:src/%.c=build/%.o)
+TESTS = tests/check_main.c tests/check_util.c tests/check_input.c \
+	tests/check_lines.c tests/check_format.c tests/check_framer.c \
+	tests/check_sip.c tests/check_reason.c tests/check_kb.c \
+	tests/check_calls.c tests/check_event.c tests/check_esc.c \
+	tests/check_run.c
+HDR = $(wildcard include/*.h)
+
+all: sipwhy
+
+build/deps.stamp: scripts/deps.sh
+	@mkdir -p build
+	@sh scripts/deps.sh build
+	@touch $@
+
+build/check-deps.stamp: scripts/deps.sh
+	@mkdir -p build
+	@sh scripts/deps.sh check
+	@touch $@
+
+build/%.o: src/%.c $(HDR) | build/deps.stamp
+	$(CC) $(REQ_CFLAGS) $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+sipwhy: build/main.o $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ build/main.o $(OBJ) $(DEP_LIBS)
+
+tests/check_sipwhy: $(TESTS) $(OBJ) tests/check.h | build/check-deps.stamp
+	$(CC) $(REQ_CFLAGS) -Itests $(DEP_CFLAGS) $(CHECK_CFLAGS) $(CPPFLAGS) \
+		$(CFLAGS) -DFIXTURES='"tests/fixtures"' -o $@ $(TESTS) $(OBJ) \
+		$(LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
+
+# Unit tests (Check), then golden and command-line tests.
+check: sipwhy tests/check_sipwhy
+	./tests/check_sipwhy
+	sh tests/golden.sh
+	sh tests/cli.sh
+
+# The whole suite again under AddressSanitizer and UBSan, in its own tree.
+check-asan:
+	$(MAKE) clean-objs
+	$(MAKE) check CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined'
+	$(MAKE) clean-objs
+
+demo: sipwhy
+	@echo '$$ ./sipwhy tests/fixtures/audiocodes-oneline.log   # the log, annotated, then a summary'
+	@./sipwhy --color=never tests/fixtures/audiocodes-oneline.log | grep -A12 -e '^\[sipwhy\] FAILED' | head -40; \
+	echo '...'; echo '$$ ./sipwhy -o summary tests/fixtures/audiocodes-oneline.log'; \
+	./sipwhy -o summary tests/fixtures/audiocodes-oneline.log; test $$? -le 1
+
+lint:
+	clang-format --dry-run --Werror src/*.c include/*.h
+	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
+	sh -n scripts/deps.sh tests/golden.sh tests/cli.sh .ci/run
+	./sipwhy -F generic /dev/null >/dev/null
+
+install: sipwhy
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns/formats \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp sipwhy $(DESTDIR)$(BINDIR)/sipwhy
+	cp patterns/*.tsv $(DESTDIR)$(DATADIR)/patterns/
+	cp patterns/formats/*.fmt $(DESTDIR)$(DATADIR)/patterns/formats/
+	cp man/sipwhy.1 $(DESTDIR)$(MANDIR)/man1/sipwhy.1
+	cp man/sipwhy-patterns.5 $(DESTDIR)$(MANDIR)/man5/sipwhy-patterns.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sipwhy $(DESTDIR)$(MANDIR)/man1/sipwhy.1 \
+		$(DESTDIR)$(MANDIR)/man5/sipwhy-patterns.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean-objs:
+	rm -f build/*.o sipwhy tests/check_sipwhy
+
+clean: clean-objs
+	rm -rf build tests/out
+
+.PHONY: all check check-asan demo lint install uninstall clean clean-objs

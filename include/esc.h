@@ -1,0 +1,21 @@
+/* esc.h - make bytes from a log safe to show: nothing from a log may reach
+ * a terminal as a control sequence, and JSON must be valid UTF-8. */
+#ifndef SIPWHY_ESC_H
+#define SIPWHY_ESC_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* Length of the valid UTF-8 sequence at P (1-4), or 0 if invalid. */
+size_t utf8_len(const unsigned char *p, size_t n);
+/* Text for a terminal: C0 and C1 controls and DEL as \xNN (tab kept when
+ * KEEP_TAB), invalid UTF-8 bytes as \xNN, the rest unchanged. */
+void esc_text(struct buf *out, const char *p, size_t n, int keep_tab);
+/* The inside of a JSON string: quotes, backslashes and controls escaped,
+ * invalid UTF-8 replaced by U+FFFD. */
+void esc_json(struct buf *out, const char *p, size_t n);
+/* Appends a JSON string in quotes (P may be NULL: null). */
+void json_str(struct buf *out, const char *p, size_t n);
+
+#endif

@@ -1,0 +1,77 @@
+/* format.h - log formats as data: one file per format under
+ * patterns/formats/, compiled once with PCRE2 (see sipwhy-patterns(5)). */
+#ifndef SIPWHY_FORMAT_H
+#define SIPWHY_FORMAT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+enum unescape { UNESC_NONE, UNESC_SYSLOG, UNESC_LITERAL_CRLF, UNESC_DOT_CR };
+
+struct rx {
+	pcre2_code *code; /* NULL: not set */
+	char *src;
+};
+
+#define FORMAT_MAX_FIELDS 8
+
+struct format {
+	char *name;
+	char *description;
+	char *file;
+	int priority;
+	char *literal;	  /* the start line must contain this, or NULL */
+	size_t literal_len;
+	struct rx detect; /* lines counted for detection (default: start) */
+	struct rx start;  /* a line that opens a record */
+	struct rx end;	  /* a line that closes a record, included in it */
+	struct rx brk;	  /* a line that closes a record and is not in it */
+	struct rx strip;  /* removed from the start of continuation lines */
+	struct rx trailer; /* removed from the end of content lines */
+	struct rx fields[FORMAT_MAX_FIELDS]; /* captures from pre-SIP lines */
+	int nfields;
+	enum unescape unescape;
+	int oneline;	/* a record is exactly its start line */
+	int complete;	/* a record ends when its SIP message is complete */
+	char *time_format;
+};
+
+struct formats {
+	struct format **v;
+	size_t n;
+};
+
+/* Loads every *.fmt file of DIR (sorted by name); a format whose name is
+ * already loaded is replaced.  Returns 0, or -1 with file:line diagnostics. */
+int formats_load_dir(struct formats *fs, const char *dir);
+/* Parses one format file's text; used by the loader and the tests. */
+struct format *format_parse(const char *file, const char *text, size_t len);
+void format_free(struct format *f);
+void formats_free(struct formats *fs);
+const struct format *formats_find(const struct formats *fs, const char *name);
+
+/* Detection: score each line with format_detect_line for every format, then
+ * pick with formats_pick.  scores has fs->n entries. */
+void formats_score_line(const struct formats *fs, const char *p, size_t n,
+			unsigned *scores);
+const struct format *formats_pick(const struct formats *fs,
+				  const unsigned *scores);
+
+/* Matching.  One match block per caller, reused across calls; it remembers
+ * the subject of its last match for rx_group. */
+struct rxm {
+	pcre2_match_data *md;
+	const char *subject;
+};
+void rxm_init(struct rxm *m);
+void rxm_free(struct rxm *m);
+/* 1 match, 0 none, -1 error (match limit: diagnostic issued once). */
+int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m);
+/* The span of named group NAME of the last match; 0 if unset. */
+int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
+	     const char **gp, size_t *gn);
+/* Offsets of the whole last match. */
+void rx_span(const struct rxm *m, size_t *so, size_t *eo);
+
+#endif

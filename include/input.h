@@ -1,0 +1,26 @@
+/* input.h - a byte source over a file or stdin: plain bytes pass through,
+ * gzip (detected by its magic bytes, every concatenated member) is inflated. */
+#ifndef SIPWHY_INPUT_H
+#define SIPWHY_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct input;
+
+/* Opens PATH ("-" is stdin).  NULL with the diagnostic issued on failure. */
+struct input *input_open(const char *path);
+/* Wraps an open descriptor; NAME is used in diagnostics.  Takes the fd. */
+struct input *input_fdopen(int fd, const char *name);
+/* Reads up to CAP decompressed bytes: > 0 bytes, 0 at the end, -1 after a
+ * read or decompression error (diagnostic issued; bytes before the damage
+ * were returned by earlier calls). */
+ssize_t input_read(struct input *in, char *buf, size_t cap);
+const char *input_name(const struct input *in);
+int input_is_gzip(const struct input *in);
+uint64_t input_raw_bytes(const struct input *in); /* bytes read from the fd */
+int input_fd(const struct input *in);
+void input_close(struct input *in);
+
+#endif

@@ -1,0 +1,27 @@
+/* logtime.h - read a log's time stamp with a small strptime-like format and
+ * write it as ISO 8601. */
+#ifndef SIPWHY_LOGTIME_H
+#define SIPWHY_LOGTIME_H
+
+#include <stddef.h>
+
+struct logtime {
+	int set;
+	int year, mon, day, hour, min, sec; /* mon 1-12 */
+	long usec;
+	int has_date;
+};
+
+/* Conversions: %Y year, %m month, %d or %e day (leading space allowed), %b
+ * month name, %H %M %S, %f fraction (1-9 digits), %s epoch seconds (with an
+ * optional .fraction), %% a percent, a space matches one or more blanks;
+ * other characters match themselves.  YEAR is used when the format has no
+ * %Y.  0 on success, -1 when S does not fit the format. */
+int logtime_parse(const char *fmt, const char *s, size_t n, int year,
+		  struct logtime *t);
+/* "2025-11-22T08:31:27.123Z" (milliseconds); "" when unset.  out >= 32. */
+void logtime_iso(const struct logtime *t, char *out, size_t size);
+/* Comparable number (microseconds since year 0, roughly); 0 when unset. */
+long long logtime_key(const struct logtime *t);
+
+#endif

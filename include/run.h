@@ -1,0 +1,80 @@
+/* run.h - one run of sipwhy over its inputs: detection, framing, parsing,
+ * the call table, the knowledge join, and the chosen output.  Inputs are
+ * pushed in chunks of any size (run_feed), so a file, a pipe and a test
+ * that splits its fixture at every byte all take the same path. */
+#ifndef SIPWHY_RUN_H
+#define SIPWHY_RUN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "calls.h"
+#include "event.h"
+#include "format.h"
+#include "framer.h"
+#include "input.h"
+#include "kb.h"
+#include "lines.h"
+#include "sip.h"
+#include "summary.h"
+
+enum outmode { OUT_ANNOTATED, OUT_FAILURES, OUT_JSON, OUT_SUMMARY };
+enum summode { SUM_TEXT, SUM_JSON, SUM_NONE };
+
+#define MARKER "[sipwhy]"
+
+struct run_opts {
+	enum outmode mode;
+	enum summode summary;
+	const char *format;	/* forced format name, or NULL */
+	int tty;		/* output is a terminal: escape, maybe colour */
+	int color;
+	size_t line_cap;	/* longest line analysed */
+	size_t max_calls;
+};
+
+struct run {
+	struct run_opts o;
+	const struct formats *fs;
+	const struct kb *kb;
+	FILE *out;
+	struct calls *calls;
+	struct summary *sum;
+	uint64_t events;
+	/* the current input */
+	const char *name;
+	int year;
+	const struct format *fmt;
+	int framing;		/* detection done, framer running */
+	struct framer fr;
+	struct lines lines;
+	struct buf det;		/* detection: raw lines held for replay */
+	struct detline {
+		size_t off, len, eol;
+		uint64_t no;
+		unsigned piece;
+	} *dl;
+	size_t ndl, dlcap;
+	unsigned *scores;
+	uint64_t bytes, nlines;
+	/* scratch */
+	struct sip_msg msg;
+	struct buf ob, cause, action;
+	int out_bol;		/* output is at the start of a line */
+};
+
+void run_init(struct run *r, const struct run_opts *o,
+	      const struct formats *fs, const struct kb *kb, FILE *out);
+/* One input, pushed: begin, feed any number of chunks, end. */
+void run_begin(struct run *r, const char *name, int year);
+void run_feed(struct run *r, const char *p, size_t n);
+void run_end(struct run *r);
+/* Reads IN to its end through run_begin/feed/end.  -1 on a read error. */
+int run_input(struct run *r, struct input *in);
+/* Writes the summary the options ask for. */
+void run_finish(struct run *r);
+void run_free(struct run *r);
+/* 0 no failure, 1 failures found, 2 errors (PRODUCT.md). */
+int run_status(const struct run *r);
+
+#endif

@@ -1,0 +1,57 @@
+/* util.h - allocation that never returns NULL, growable byte buffers and the
+ * one place diagnostics are written. */
+#ifndef SIPWHY_UTIL_H
+#define SIPWHY_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure is fatal: these print a diagnostic and exit(2). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xmemdup(const void *p, size_t n); /* NUL-terminated copy */
+
+/* Growth with overflow check: returns the new capacity >= need. */
+size_t grow_cap(size_t cap, size_t need);
+
+/* A growable byte buffer.  p is NUL-terminated when cap > 0. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+void buf_reserve(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_addc(struct buf *b, char c);
+void buf_adds(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_clear(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Diagnostics: "sipwhy: WHERE: warning: ..." on stderr.  WHERE may be NULL.
+ * diag_error raises the exit status to 2; diag_warn does not.  Text coming
+ * from a log must go through esc_* before it reaches these. */
+extern const char *progname;
+void diag_warn(const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void diag_error(const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+int diag_errors(void);	/* number of diag_error calls so far */
+void diag_quiet(int on);	/* suppress warnings (not errors) */
+
+/* Case-insensitive comparison of a span with a NUL-terminated ASCII word. */
+int span_ieq(const char *p, size_t n, const char *word);
+/* Parse an unsigned decimal span; -1 if empty, not digits, or > max. */
+long long span_uint(const char *p, size_t n, long long max);
+/* Trim ASCII spaces and tabs from both ends of a span. */
+void span_trim(const char **p, size_t *n);
+/* Case-insensitive search for needle (ASCII) in a span. */
+const char *span_icase_find(const char *p, size_t n, const char *needle);
+
+#endif

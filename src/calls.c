@@ -1,0 +1,206 @@
+/* calls.c - the call table: a chained hash of Call-IDs with an LRU list
+ * for eviction.  A call keeps its few most recent transactions. */
+#include "calls.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define TX_PER_CALL 8
+
+struct tx {
+	long cseq;
+	char method[12];
+	int canceled;
+	int final;		/* final status seen, 0 if none */
+	int reported;
+	uint64_t report_line;
+};
+
+struct call {
+	struct call *hnext;
+	struct call *prev, *next; /* LRU: head is the most recent */
+	char *id;
+	size_t idlen;
+	uint64_t hash;
+	struct tx tx[TX_PER_CALL];
+	int ntx;
+	int counted;
+};
+
+struct calls {
+	struct call **bucket;
+	size_t nbucket, n, max;
+	struct call *head, *tail;
+	uint64_t ncalls;
+};
+
+static uint64_t hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct calls *calls_new(size_t max_calls)
+{
+	struct calls *c = xcalloc(1, sizeof(*c));
+
+	c->max = max_calls;
+	c->nbucket = 1024;
+	while (c->nbucket < max_calls)
+		c->nbucket *= 2;
+	c->bucket = xcalloc(c->nbucket, sizeof(*c->bucket));
+	return c;
+}
+
+static void lru_unlink(struct calls *c, struct call *k)
+{
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		c->head = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	else
+		c->tail = k->prev;
+	k->prev = k->next = NULL;
+}
+
+static void lru_push(struct calls *c, struct call *k)
+{
+	k->next = c->head;
+	k->prev = NULL;
+	if (c->head)
+		c->head->prev = k;
+	c->head = k;
+	if (c->tail == NULL)
+		c->tail = k;
+}
+
+static void evict(struct calls *c, struct call *k)
+{
+	struct call **pp = &c->bucket[k->hash & (c->nbucket - 1)];
+
+	while (*pp != k)
+		pp = &(*pp)->hnext;
+	*pp = k->hnext;
+	lru_unlink(c, k);
+	free(k->id);
+	free(k);
+	c->n--;
+}
+
+void calls_free(struct calls *c)
+{
+	if (c == NULL)
+		return;
+	while (c->head)
+		evict(c, c->head);
+	free(c->bucket);
+	free(c);
+}
+
+static struct call *lookup(struct calls *c, const char *id, size_t n)
+{
+	uint64_t h = hash(id, n);
+	struct call *k;
+
+	for (k = c->bucket[h & (c->nbucket - 1)]; k; k = k->hnext)
+		if (k->hash == h && k->idlen == n && memcmp(k->id, id, n) == 0) {
+			lru_unlink(c, k);
+			lru_push(c, k);
+			return k;
+		}
+	if (c->n >= c->max)
+		evict(c, c->tail);
+	k = xcalloc(1, sizeof(*k));
+	k->id = xmemdup(id, n);
+	k->idlen = n;
+	k->hash = h;
+	k->hnext = c->bucket[h & (c->nbucket - 1)];
+	c->bucket[h & (c->nbucket - 1)] = k;
+	lru_push(c, k);
+	c->n++;
+	return k;
+}
+
+static struct tx *find_tx(struct call *k, long cseq, const char *meth,
+			  size_t mlen, int create)
+{
+	int i;
+
+	if (mlen >= sizeof(k->tx[0].method))
+		mlen = sizeof(k->tx[0].method) - 1;
+	for (i = 0; i < k->ntx; i++)
+		if (k->tx[i].cseq == cseq && strlen(k->tx[i].method) == mlen &&
+		    memcmp(k->tx[i].method, meth, mlen) == 0)
+			return &k->tx[i];
+	if (!create)
+		return NULL;
+	if (k->ntx == TX_PER_CALL) { /* forget the oldest transaction */
+		memmove(&k->tx[0], &k->tx[1], sizeof(k->tx[0]) * (TX_PER_CALL - 1));
+		k->ntx--;
+	}
+	memset(&k->tx[k->ntx], 0, sizeof(k->tx[0]));
+	k->tx[k->ntx].cseq = cseq;
+	memcpy(k->tx[k->ntx].method, meth, mlen);
+	k->tx[k->ntx].method[mlen] = '\0';
+	return &k->tx[k->ntx++];
+}
+
+enum verdict calls_message(struct calls *c, const struct sip_msg *m,
+			   uint64_t line, uint64_t *first_line)
+{
+	const struct sip_hdr *id = sip_header(m, "call-id", 0);
+	const char *meth;
+	size_t mlen;
+	long cseq;
+	struct call *k;
+	struct tx *t;
+
+	if (id == NULL || id->vlen == 0 || sip_cseq(m, &cseq, &meth, &mlen) < 0)
+		return m->is_response && m->status >= 400 && m->status != 401 &&
+				       m->status != 407
+			       ? V_FAILED
+			       : V_NONE;
+	k = lookup(c, id->val, id->vlen);
+	if (!m->is_response) {
+		if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 && !k->counted) {
+			k->counted = 1;
+			c->ncalls++;
+		}
+		if (m->method_len == 6 && memcmp(m->method, "CANCEL", 6) == 0) {
+			/* CANCEL shares the INVITE's CSeq number (RFC 3261
+			   section 9.1) */
+			t = find_tx(k, cseq, "INVITE", 6, 1);
+			t->canceled = 1;
+		}
+		find_tx(k, cseq, meth, mlen, 1);
+		return V_NONE;
+	}
+	if (m->status < 200)
+		return V_NONE;
+	t = find_tx(k, cseq, meth, mlen, 1);
+	if (t->reported) {
+		*first_line = t->report_line;
+		return V_REPEAT;
+	}
+	t->final = m->status;
+	if (m->status < 400 || m->status == 401 || m->status == 407)
+		return V_NONE;
+	t->reported = 1;
+	t->report_line = line;
+	if (m->status == 487 && t->canceled)
+		return V_CANCELED;
+	return V_FAILED;
+}
+
+uint64_t calls_count(const struct calls *c) { return c->ncalls; }
+size_t calls_live(const struct calls *c) { return c->n; }

@@ -1,0 +1,132 @@
+/* esc.c - escaping for terminals and for JSON. */
+#include "esc.h"
+
+#include <string.h>
+
+size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+static void hex_byte(struct buf *out, const char *pre, unsigned char c)
+{
+	buf_adds(out, pre);
+	buf_addc(out, hexd[c >> 4]);
+	buf_addc(out, hexd[c & 15]);
+}
+
+void esc_text(struct buf *out, const char *p, size_t n, int keep_tab)
+{
+	const unsigned char *s = (const unsigned char *)p, *e = s + n;
+	const unsigned char *run = s;
+
+	buf_reserve(out, n);
+	while (s < e) {
+		unsigned char c = *s;
+		size_t l;
+
+		if (c >= 0x20 && c < 0x7f) {
+			s++;
+			continue;
+		}
+		if (c == '\t' && keep_tab) {
+			s++;
+			continue;
+		}
+		if (c >= 0x80 && (l = utf8_len(s, (size_t)(e - s))) > 0 &&
+		    !(c == 0xc2 && s[1] < 0xa0)) { /* C1 controls: U+0080-009F */
+			s += l;
+			continue;
+		}
+		buf_add(out, run, (size_t)(s - run));
+		if (c == 0xc2 && s + 1 < e && s[1] >= 0x80 && s[1] < 0xa0) {
+			hex_byte(out, "\\xc2\\x", s[1]);
+			s += 2;
+		} else {
+			hex_byte(out, "\\x", c);
+			s++;
+		}
+		run = s;
+	}
+	buf_add(out, run, (size_t)(s - run));
+}
+
+void esc_json(struct buf *out, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *e = s + n;
+	const unsigned char *run = s;
+
+	buf_reserve(out, n);
+	while (s < e) {
+		unsigned char c = *s;
+		size_t l;
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			s++;
+			continue;
+		}
+		if (c >= 0x80 && (l = utf8_len(s, (size_t)(e - s))) > 0 &&
+		    !(c == 0xc2 && s[1] < 0xa0)) {
+			s += l;
+			continue;
+		}
+		buf_add(out, run, (size_t)(s - run));
+		if (c == '"' || c == '\\') {
+			buf_addc(out, '\\');
+			buf_addc(out, (char)c);
+			s++;
+		} else if (c < 0x20 || c == 0x7f) {
+			hex_byte(out, "\\u00", c);
+			s++;
+		} else if (c == 0xc2 && s + 1 < e && s[1] >= 0x80 && s[1] < 0xa0) {
+			hex_byte(out, "\\u00", s[1]); /* C1 control */
+			s += 2;
+		} else {
+			buf_adds(out, "\\ufffd");
+			s++;
+		}
+		run = s;
+	}
+	buf_add(out, run, (size_t)(s - run));
+}
+
+void json_str(struct buf *out, const char *p, size_t n)
+{
+	if (p == NULL) {
+		buf_adds(out, "null");
+		return;
+	}
+	buf_addc(out, '"');
+	esc_json(out, p, n);
+	buf_addc(out, '"');
+}

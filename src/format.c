@@ -1,0 +1,467 @@
+/* format.c - load and compile the log format files (patterns/formats/),
+ * score lines for format detection, and the PCRE2 match helpers. */
+#define _GNU_SOURCE
+#include "format.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Match limits keep a catastrophic user regex from hanging a run. */
+#define RX_MATCH_LIMIT 200000
+#define RX_DEPTH_LIMIT 10000
+
+static pcre2_match_context *mctx;
+
+static pcre2_match_context *match_context(void)
+{
+	if (mctx == NULL) {
+		mctx = pcre2_match_context_create(NULL);
+		if (mctx == NULL)
+			die("out of memory");
+		pcre2_set_match_limit(mctx, RX_MATCH_LIMIT);
+		pcre2_set_depth_limit(mctx, RX_DEPTH_LIMIT);
+	}
+	return mctx;
+}
+
+void rxm_init(struct rxm *m)
+{
+	m->md = pcre2_match_data_create(32, NULL);
+	if (m->md == NULL)
+		die("out of memory");
+	m->subject = NULL;
+}
+
+void rxm_free(struct rxm *m)
+{
+	pcre2_match_data_free(m->md);
+	m->md = NULL;
+}
+
+int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
+{
+	static int limit_warned;
+	int rc;
+
+	if (rx->code == NULL)
+		return 0;
+	m->subject = p;
+	rc = pcre2_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
+			 match_context());
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
+		return 0;
+	if (!limit_warned) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		diag_warn(NULL, "pattern /%s/ gave up on a line: %s", rx->src,
+			  (char *)msg);
+		limit_warned = 1;
+	}
+	return -1;
+}
+
+int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
+	     const char **gp, size_t *gn)
+{
+	int num = pcre2_substring_number_from_name(rx->code,
+						   (PCRE2_SPTR)name);
+	PCRE2_SIZE *ov;
+
+	if (num <= 0 || (uint32_t)num >= pcre2_get_ovector_count(m->md))
+		return 0;
+	ov = pcre2_get_ovector_pointer(m->md);
+	if (ov[2 * num] == PCRE2_UNSET)
+		return 0;
+	*gp = m->subject + ov[2 * num];
+	*gn = ov[2 * num + 1] - ov[2 * num];
+	return 1;
+}
+
+void rx_span(const struct rxm *m, size_t *so, size_t *eo)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+
+	*so = ov[0];
+	*eo = ov[1];
+}
+
+static int rx_compile(struct rx *rx, const char *src, const char *file,
+		      unsigned lineno)
+{
+	int err;
+	PCRE2_SIZE off;
+	PCRE2_UCHAR msg[256];
+
+	if (rx->code) {
+		pcre2_code_free(rx->code);
+		free(rx->src);
+	}
+	rx->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+				 PCRE2_DUPNAMES, &err, &off, NULL);
+	rx->src = xstrdup(src);
+	if (rx->code == NULL) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		fprintf(stderr, "%s: %s:%u: error: regex at offset %zu: %s\n",
+			progname, file, lineno, (size_t)off, (char *)msg);
+		return -1;
+	}
+	/* JIT is an optimisation: if it fails the interpreter still works. */
+	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
+static void rx_free(struct rx *rx)
+{
+	pcre2_code_free(rx->code);
+	free(rx->src);
+	rx->code = NULL;
+	rx->src = NULL;
+}
+
+void format_free(struct format *f)
+{
+	int i;
+
+	if (f == NULL)
+		return;
+	free(f->name);
+	free(f->description);
+	free(f->file);
+	free(f->literal);
+	free(f->time_format);
+	rx_free(&f->detect);
+	rx_free(&f->start);
+	rx_free(&f->end);
+	rx_free(&f->brk);
+	rx_free(&f->strip);
+	rx_free(&f->trailer);
+	for (i = 0; i < f->nfields; i++)
+		rx_free(&f->fields[i]);
+	free(f);
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0)
+		*out = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+		 strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+/* Undo the C-like escapes allowed in a literal: \t \\ \xHH. */
+static char *unescape_literal(const char *v, size_t *len)
+{
+	char *out = xmalloc(strlen(v) + 1), *o = out;
+
+	while (*v) {
+		if (v[0] == '\\' && v[1] == 't') {
+			*o++ = '\t';
+			v += 2;
+		} else if (v[0] == '\\' && v[1] == '\\') {
+			*o++ = '\\';
+			v += 2;
+		} else if (v[0] == '\\' && v[1] == 'x' && v[2] && v[3]) {
+			char hex[3] = {v[2], v[3], 0};
+
+			*o++ = (char)strtol(hex, NULL, 16);
+			v += 4;
+		} else {
+			*o++ = *v++;
+		}
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	return out;
+}
+
+struct format *format_parse(const char *file, const char *text, size_t len)
+{
+	struct format *f = xcalloc(1, sizeof(*f));
+	const char *p = text, *end = text + len;
+	unsigned lineno = 0;
+	int bad = 0;
+
+	f->file = xstrdup(file);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line, *key, *val;
+		size_t kl;
+
+		lineno++;
+		line = xmemdup(p, n);
+		p = nl ? nl + 1 : end;
+		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
+				 line[n - 1] == '\t'))
+			line[--n] = '\0';
+		key = line;
+		while (*key == ' ' || *key == '\t')
+			key++;
+		if (*key == '\0' || *key == '#') {
+			free(line);
+			continue;
+		}
+		kl = strcspn(key, " \t");
+		val = key + kl;
+		if (*val)
+			*val++ = '\0';
+		while (*val == ' ' || *val == '\t')
+			val++;
+#define ERR(...)                                                        \
+	do {                                                            \
+		fprintf(stderr, "%s: %s:%u: error: ", progname, file,   \
+			lineno);                                        \
+		fprintf(stderr, __VA_ARGS__);                           \
+		fputc('\n', stderr);                                    \
+		bad = 1;                                                \
+	} while (0)
+		if (*val == '\0') {
+			ERR("'%s' needs a value", key);
+		} else if (strcmp(key, "name") == 0) {
+			if (strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789-_."
+				   ) != strlen(val))
+				ERR("name '%s': use lower-case letters, digits "
+				    "and - _ .", val);
+			set_str(&f->name, val);
+		} else if (strcmp(key, "description") == 0) {
+			set_str(&f->description, val);
+		} else if (strcmp(key, "priority") == 0) {
+			char *e;
+			long v = strtol(val, &e, 10);
+
+			if (*e || v < -1000 || v > 1000)
+				ERR("priority must be a number from -1000 to "
+				    "1000");
+			f->priority = (int)v;
+		} else if (strcmp(key, "literal") == 0) {
+			free(f->literal);
+			f->literal = unescape_literal(val, &f->literal_len);
+		} else if (strcmp(key, "detect") == 0) {
+			bad |= rx_compile(&f->detect, val, file, lineno);
+		} else if (strcmp(key, "start") == 0) {
+			bad |= rx_compile(&f->start, val, file, lineno);
+		} else if (strcmp(key, "end") == 0) {
+			bad |= rx_compile(&f->end, val, file, lineno);
+		} else if (strcmp(key, "break") == 0) {
+			bad |= rx_compile(&f->brk, val, file, lineno);
+		} else if (strcmp(key, "strip") == 0) {
+			bad |= rx_compile(&f->strip, val, file, lineno);
+		} else if (strcmp(key, "trailer") == 0) {
+			bad |= rx_compile(&f->trailer, val, file, lineno);
+		} else if (strcmp(key, "field") == 0) {
+			if (f->nfields == FORMAT_MAX_FIELDS)
+				ERR("at most %d field lines",
+				    FORMAT_MAX_FIELDS);
+			else
+				bad |= rx_compile(&f->fields[f->nfields++],
+						  val, file, lineno);
+		} else if (strcmp(key, "unescape") == 0) {
+			if (strcmp(val, "none") == 0)
+				f->unescape = UNESC_NONE;
+			else if (strcmp(val, "syslog-octal") == 0)
+				f->unescape = UNESC_SYSLOG;
+			else if (strcmp(val, "literal-crlf") == 0)
+				f->unescape = UNESC_LITERAL_CRLF;
+			else if (strcmp(val, "dot-cr") == 0)
+				f->unescape = UNESC_DOT_CR;
+			else
+				ERR("unescape must be none, syslog-octal, "
+				    "literal-crlf or dot-cr");
+		} else if (strcmp(key, "oneline") == 0) {
+			if (parse_bool(val, &f->oneline) < 0)
+				ERR("oneline must be yes or no");
+		} else if (strcmp(key, "complete") == 0) {
+			if (parse_bool(val, &f->complete) < 0)
+				ERR("complete must be yes or no");
+		} else if (strcmp(key, "time-format") == 0) {
+			set_str(&f->time_format, val);
+		} else {
+			ERR("unknown key '%s'", key);
+		}
+#undef ERR
+		free(line);
+	}
+	if (!bad && f->name == NULL) {
+		fprintf(stderr, "%s: %s: error: no 'name' line\n", progname,
+			file);
+		bad = 1;
+	}
+	if (!bad && f->start.code == NULL) {
+		fprintf(stderr, "%s: %s: error: no 'start' line\n", progname,
+			file);
+		bad = 1;
+	}
+	if (bad) {
+		format_free(f);
+		return NULL;
+	}
+	if (f->description == NULL)
+		f->description = xstrdup(f->name);
+	return f;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_file(const char *path, struct buf *b)
+{
+	FILE *fp = fopen(path, "rb");
+	char tmp[8192];
+	size_t n;
+
+	if (fp == NULL) {
+		fprintf(stderr, "%s: %s: error: %s\n", progname, path,
+			strerror(errno));
+		return -1;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		buf_add(b, tmp, n);
+	fclose(fp);
+	return 0;
+}
+
+int formats_load_dir(struct formats *fs, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t nn = 0, i, j;
+	int rc = 0;
+
+	if (d == NULL) {
+		fprintf(stderr, "%s: %s: error: %s\n", progname, dir,
+			strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 4 && strcmp(de->d_name + l - 4, ".fmt") == 0) {
+			names = xrealloc(names, (nn + 1) * sizeof(*names));
+			names[nn++] = xstrdup(de->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(*names), cmpstr);
+	for (i = 0; i < nn; i++) {
+		struct buf path = {0}, text = {0};
+		struct format *f;
+
+		buf_printf(&path, "%s/%s", dir, names[i]);
+		if (read_file(path.p, &text) < 0) {
+			rc = -1;
+		} else if ((f = format_parse(path.p, text.p ? text.p : "",
+					     text.len)) == NULL) {
+			rc = -1;
+		} else {
+			for (j = 0; j < fs->n; j++)
+				if (strcmp(fs->v[j]->name, f->name) == 0)
+					break;
+			if (j < fs->n) {
+				format_free(fs->v[j]);
+			} else {
+				fs->v = xrealloc(fs->v,
+						 (fs->n + 1) * sizeof(*fs->v));
+				fs->n++;
+			}
+			fs->v[j] = f;
+		}
+		buf_free(&path);
+		buf_free(&text);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+void formats_free(struct formats *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		format_free(fs->v[i]);
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = 0;
+	if (mctx) {
+		pcre2_match_context_free(mctx);
+		mctx = NULL;
+	}
+}
+
+const struct format *formats_find(const struct formats *fs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i]->name, name) == 0)
+			return fs->v[i];
+	return NULL;
+}
+
+void formats_score_line(const struct formats *fs, const char *p, size_t n,
+			unsigned *scores)
+{
+	static struct rxm md;
+	size_t i;
+
+	if (md.md == NULL)
+		rxm_init(&md);
+	for (i = 0; i < fs->n; i++) {
+		const struct format *f = fs->v[i];
+
+		if (f->detect.code) {
+			if (rx_match(&f->detect, p, n, &md) == 1)
+				scores[i]++;
+		} else if ((f->literal == NULL ||
+			    memmem(p, n, f->literal, f->literal_len)) &&
+			   rx_match(&f->start, p, n, &md) == 1) {
+			scores[i]++;
+		}
+	}
+}
+
+const struct format *formats_pick(const struct formats *fs,
+				  const unsigned *scores)
+{
+	const struct format *best = NULL;
+	unsigned bs = 0;
+	size_t i;
+	int pass;
+
+	/* A format with a negative priority is a fallback: it is chosen only
+	   when no other format recognised a line. */
+	for (pass = 0; pass < 2 && best == NULL; pass++)
+		for (i = 0; i < fs->n; i++) {
+			if (scores[i] == 0 || (pass == 0) != (fs->v[i]->priority >= 0))
+				continue;
+			if (best == NULL || scores[i] > bs ||
+			    (scores[i] == bs &&
+			     fs->v[i]->priority > best->priority)) {
+				best = fs->v[i];
+				bs = scores[i];
+			}
+		}
+	return best;
+}

@@ -1,0 +1,247 @@
+/* input.c - plain or gzip bytes from a file or stdin.  inflate is driven by
+ * hand rather than through gzread so that truncation, corruption and junk
+ * after the last member are each reported with the input's name and offset
+ * (gzread silently ignores trailing junk). */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util.h"
+
+#define INBUF (256 * 1024)
+
+enum { ST_START, ST_PLAIN, ST_GZIP, ST_END, ST_FAILED };
+
+struct input {
+	int fd;
+	char *name;
+	int state;
+	int gzip;
+	int eof;		/* the fd is at its end */
+	uint64_t raw;		/* bytes read from fd */
+	uint64_t members;	/* gzip members completed */
+	z_stream zs;
+	int zinit;
+	unsigned char *in;	/* INBUF bytes */
+	size_t inpos, inlen;
+};
+
+struct input *input_fdopen(int fd, const char *name)
+{
+	struct input *in = xcalloc(1, sizeof(*in));
+
+	in->fd = fd;
+	in->name = xstrdup(name);
+	in->in = xmalloc(INBUF);
+	in->state = ST_START;
+	return in;
+}
+
+struct input *input_open(const char *path)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return input_fdopen(0, "(stdin)");
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		diag_error(path, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	return input_fdopen(fd, path);
+}
+
+const char *input_name(const struct input *in) { return in->name; }
+int input_is_gzip(const struct input *in) { return in->gzip; }
+uint64_t input_raw_bytes(const struct input *in) { return in->raw; }
+int input_fd(const struct input *in) { return in->fd; }
+
+/* Refill in->in keeping unread bytes; returns bytes available, -1 on error. */
+static ssize_t fill(struct input *in)
+{
+	ssize_t n;
+
+	if (in->inpos > 0 && in->inpos < in->inlen)
+		memmove(in->in, in->in + in->inpos, in->inlen - in->inpos);
+	in->inlen -= in->inpos;
+	in->inpos = 0;
+	while (!in->eof && in->inlen < INBUF) {
+		n = read(in->fd, in->in + in->inlen, INBUF - in->inlen);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_error(in->name, "read error: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			in->eof = 1;
+			break;
+		}
+		in->inlen += (size_t)n;
+		in->raw += (uint64_t)n;
+		break; /* a pipe returns what it has; do not wait for more */
+	}
+	return (ssize_t)in->inlen;
+}
+
+static int is_gzip_magic(const unsigned char *p, size_t n)
+{
+	return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+static ssize_t read_plain(struct input *in, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (in->inpos == in->inlen && fill(in) < 0)
+		return -1;
+	n = in->inlen - in->inpos;
+	if (n == 0)
+		return 0;
+	if (n > cap)
+		n = cap;
+	memcpy(buf, in->in + in->inpos, n);
+	in->inpos += n;
+	return (ssize_t)n;
+}
+
+static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
+{
+	int ret;
+	size_t before;
+
+	for (;;) {
+		if (in->inpos == in->inlen) {
+			if (fill(in) < 0)
+				return -1;
+			if (in->inlen == 0) {
+				diag_error(in->name,
+					   "truncated gzip data (ends inside "
+					   "member %llu after %llu compressed "
+					   "bytes)",
+					   (unsigned long long)in->members + 1,
+					   (unsigned long long)in->raw);
+				in->state = ST_FAILED;
+				return -1;
+			}
+		}
+		in->zs.next_in = in->in + in->inpos;
+		in->zs.avail_in = (uInt)(in->inlen - in->inpos);
+		in->zs.next_out = (unsigned char *)buf;
+		in->zs.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
+		before = in->zs.avail_in;
+		ret = inflate(&in->zs, Z_NO_FLUSH);
+		in->inpos += before - in->zs.avail_in;
+		if (ret == Z_STREAM_END) {
+			size_t got = (size_t)((char *)in->zs.next_out - buf);
+
+			in->members++;
+			/* Another member follows, junk follows, or the end. */
+			if (in->inlen - in->inpos < 2 && !in->eof)
+				fill(in);
+			if (in->inpos == in->inlen) {
+				in->state = ST_END;
+			} else if (is_gzip_magic(in->in + in->inpos,
+						 in->inlen - in->inpos)) {
+				inflateReset(&in->zs);
+			} else {
+				diag_warn(in->name,
+					  "%llu bytes of trailing data after "
+					  "gzip member %llu ignored",
+					  (unsigned long long)(in->inlen -
+							       in->inpos),
+					  (unsigned long long)in->members);
+				in->state = ST_END;
+			}
+			if (got > 0)
+				return (ssize_t)got;
+			if (in->state == ST_END)
+				return 0;
+			continue;
+		}
+		if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			diag_error(in->name,
+				   "corrupt gzip data near compressed byte "
+				   "%llu: %s",
+				   (unsigned long long)(in->raw - in->inlen +
+							in->inpos),
+				   in->zs.msg ? in->zs.msg : zError(ret));
+			in->state = ST_FAILED;
+			return -1;
+		}
+		if ((char *)in->zs.next_out != buf)
+			return (ssize_t)((char *)in->zs.next_out - buf);
+		/* No output: inflate needs more input (the loop refills). */
+		if (in->inpos < in->inlen && ret == Z_BUF_ERROR) {
+			/* should not happen with free output space */
+			diag_error(in->name, "gzip inflate made no progress");
+			in->state = ST_FAILED;
+			return -1;
+		}
+	}
+}
+
+ssize_t input_read(struct input *in, char *buf, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	switch (in->state) {
+	case ST_START:
+		if (fill(in) < 0) {
+			in->state = ST_FAILED;
+			return -1;
+		}
+		/* A pipe may hand over a single byte first. */
+		while (in->inlen == 1 && !in->eof)
+			if (fill(in) < 0) {
+				in->state = ST_FAILED;
+				return -1;
+			}
+		if (is_gzip_magic(in->in, in->inlen)) {
+			in->gzip = 1;
+			if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
+				die("zlib initialisation failed");
+			in->zinit = 1;
+			in->state = ST_GZIP;
+		} else {
+			in->state = ST_PLAIN;
+		}
+		return input_read(in, buf, cap);
+	case ST_PLAIN: {
+		ssize_t n = read_plain(in, buf, cap);
+
+		if (n < 0)
+			in->state = ST_FAILED;
+		return n;
+	}
+	case ST_GZIP: {
+		ssize_t n = read_gzip(in, buf, cap);
+
+		if (n < 0)
+			in->state = ST_FAILED;
+		return n;
+	}
+	case ST_END:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void input_close(struct input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->zinit)
+		inflateEnd(&in->zs);
+	if (in->fd > 0)
+		close(in->fd);
+	free(in->in);
+	free(in->name);
+	free(in);
+}

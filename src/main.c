@@ -1,0 +1,281 @@
+/* main.c - options, the knowledge and format directories, and the loop
+ * over inputs.  No stage knows who consumes it; this file wires them. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "input.h"
+#include "kb.h"
+#include "run.h"
+#include "util.h"
+
+#ifndef SIPWHY_VERSION
+#define SIPWHY_VERSION "0.1"
+#endif
+#ifndef SIPWHY_DATADIR
+#define SIPWHY_DATADIR "/usr/local/share/sipwhy/patterns"
+#endif
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: sipwhy [-o annotated|failures|json|summary] [-s text|json|none]\n"
+		"              [-F format] [-K dir] [--color=auto|always|never] [file ...]\n"
+		"       sipwhy formats\n"
+		"       sipwhy -h | -V\n");
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The shipped patterns: the installed directory, or patterns/ beside the
+ * executable when it runs from its build tree. */
+static char *shipped_dir(void)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+	struct buf b = {0};
+
+	if (is_dir(SIPWHY_DATADIR))
+		return xstrdup(SIPWHY_DATADIR);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			buf_printf(&b, "%s/patterns", exe);
+			if (is_dir(b.p))
+				return b.p;
+			buf_free(&b);
+		}
+	}
+	return NULL;
+}
+
+static int load_dir(const char *dir, struct formats *fs, struct kb *kb,
+		    int required)
+{
+	struct buf f = {0};
+	int rc = 0;
+
+	if (!is_dir(dir)) {
+		if (required)
+			fprintf(stderr, "%s: %s: error: not a directory\n",
+				progname, dir);
+		return required ? -1 : 0;
+	}
+	if (kb_load_dir(kb, dir) < 0)
+		rc = -1;
+	buf_printf(&f, "%s/formats", dir);
+	if (is_dir(f.p) && formats_load_dir(fs, f.p) < 0)
+		rc = -1;
+	buf_free(&f);
+	return rc;
+}
+
+static int load_patterns(const char **user, size_t nuser, struct formats *fs,
+			 struct kb *kb)
+{
+	char *ship = shipped_dir();
+	const char *env = getenv("SIPWHY_PATTERNS");
+	size_t i;
+	int rc = 0;
+
+	if (ship == NULL && nuser == 0 && (env == NULL || *env == '\0')) {
+		fprintf(stderr,
+			"%s: error: cannot find the patterns directory (looked "
+			"in %s and beside the program); use -K DIR or "
+			"SIPWHY_PATTERNS\n",
+			progname, SIPWHY_DATADIR);
+		return -1;
+	}
+	if (ship && load_dir(ship, fs, kb, 1) < 0)
+		rc = -1;
+	free(ship);
+	if (env && *env) {
+		char *copy = xstrdup(env), *s, *save = NULL;
+
+		for (s = strtok_r(copy, ":", &save); s; s = strtok_r(NULL, ":", &save))
+			if (load_dir(s, fs, kb, 1) < 0)
+				rc = -1;
+		free(copy);
+	}
+	for (i = 0; i < nuser; i++)
+		if (load_dir(user[i], fs, kb, 1) < 0)
+			rc = -1;
+	if (rc == 0 && fs->n == 0) {
+		fprintf(stderr, "%s: error: no log formats were loaded\n", progname);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int cmd_formats(const struct formats *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		printf("%-22s %s\n", fs->v[i]->name, fs->v[i]->description);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"summary", required_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'F'},
+		{"patterns", required_argument, NULL, 'K'},
+		{"color", required_argument, NULL, 'C'},
+		{"colour", required_argument, NULL, 'C'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0}};
+	struct run_opts o;
+	struct formats fs = {0};
+	struct kb kb;
+	struct run r;
+	const char **user = NULL;
+	size_t nuser = 0;
+	const char *color = "auto";
+	int c, i, status, summary_set = 0;
+	static char outbuf[1 << 16];
+
+	memset(&o, 0, sizeof(o));
+	memset(&kb, 0, sizeof(kb));
+	o.mode = OUT_ANNOTATED;
+	o.summary = SUM_TEXT;
+	while ((c = getopt_long(argc, argv, "+o:s:F:K:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "annotated") == 0)
+				o.mode = OUT_ANNOTATED;
+			else if (strcmp(optarg, "failures") == 0)
+				o.mode = OUT_FAILURES;
+			else if (strcmp(optarg, "json") == 0)
+				o.mode = OUT_JSON;
+			else if (strcmp(optarg, "summary") == 0)
+				o.mode = OUT_SUMMARY;
+			else {
+				fprintf(stderr, "%s: -o: unknown output '%s'\n", progname, optarg);
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 's':
+			summary_set = 1;
+			if (strcmp(optarg, "text") == 0)
+				o.summary = SUM_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o.summary = SUM_JSON;
+			else if (strcmp(optarg, "none") == 0)
+				o.summary = SUM_NONE;
+			else {
+				fprintf(stderr, "%s: -s: unknown summary '%s'\n", progname, optarg);
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'F':
+			o.format = optarg;
+			break;
+		case 'K':
+			user = xrealloc(user, (nuser + 1) * sizeof(*user));
+			user[nuser++] = optarg;
+			break;
+		case 'C':
+			color = optarg;
+			if (strcmp(color, "auto") && strcmp(color, "always") &&
+			    strcmp(color, "never")) {
+				fprintf(stderr, "%s: --color: use auto, always or never\n",
+					progname);
+				return 2;
+			}
+			break;
+		case 'q':
+			diag_quiet(1);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("sipwhy %s\n", SIPWHY_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (o.mode == OUT_SUMMARY && o.summary == SUM_NONE) {
+		fprintf(stderr, "%s: -o summary with -s none prints nothing\n", progname);
+		return 2;
+	}
+	if (o.mode == OUT_JSON && summary_set && o.summary == SUM_TEXT) {
+		fprintf(stderr, "%s: -o json ends with a JSON summary; use -s json or -s none\n",
+			progname);
+		return 2;
+	}
+	o.tty = isatty(STDOUT_FILENO);
+	o.color = strcmp(color, "always") == 0 ||
+		  (strcmp(color, "auto") == 0 && o.tty && getenv("NO_COLOR") == NULL);
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		o.color = 0;
+	if (load_patterns(user, nuser, &fs, &kb) < 0) {
+		free(user);
+		formats_free(&fs);
+		kb_free(&kb);
+		return 2;
+	}
+	free(user);
+	if (optind < argc && strcmp(argv[optind], "formats") == 0) {
+		status = cmd_formats(&fs);
+		formats_free(&fs);
+		kb_free(&kb);
+		return status;
+	}
+	if (o.format && formats_find(&fs, o.format) == NULL) {
+		fprintf(stderr, "%s: -F: unknown format '%s' (see 'sipwhy formats')\n",
+			progname, o.format);
+		formats_free(&fs);
+		kb_free(&kb);
+		return 2;
+	}
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	run_init(&r, &o, &fs, &kb, stdout);
+	if (optind == argc) {
+		struct input *in = input_open("-");
+
+		run_input(&r, in);
+		input_close(in);
+	}
+	for (i = optind; i < argc; i++) {
+		struct input *in = input_open(argv[i]);
+
+		if (in == NULL)
+			continue;
+		run_input(&r, in);
+		input_close(in);
+	}
+	run_finish(&r);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			diag_error(NULL, "write error: %s", strerror(errno));
+	}
+	status = run_status(&r);
+	run_free(&r);
+	formats_free(&fs);
+	kb_free(&kb);
+	return status;
+}

@@ -1,0 +1,390 @@
+/* summary.c - aggregate failure events.  The number of groups and peers is
+ * capped so hostile input cannot grow memory without bound; what does not
+ * fit is counted under "other". */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "esc.h"
+#include "util.h"
+
+#define MAX_GROUPS 512
+#define MAX_PEERS 256
+#define MAX_EXAMPLES 3
+
+struct group {
+	int status;
+	long ms_code;	/* -1 */
+	int q850;	/* -1 */
+	char *phrase;
+	char *norm;	/* grouping key part */
+	uint64_t count;
+	enum gen gen;
+	struct logtime first, last;
+	char *ex_id[MAX_EXAMPLES], *ex_guid[MAX_EXAMPLES];
+	int nex;
+	char *action, *doc;
+	uint64_t order;
+};
+
+struct peer {
+	char *name;
+	uint64_t count;
+};
+
+struct summary {
+	struct summary_totals t;
+	struct logtime tfirst, tlast;
+	struct group *g;
+	size_t ng;
+	uint64_t other_groups;
+	struct peer *p;
+	size_t np;
+	uint64_t other_peers;
+	uint64_t dir[3]; /* in, out, unknown */
+	struct buf cause, action, norm;
+};
+
+struct summary *summary_new(void) { return xcalloc(1, sizeof(struct summary)); }
+
+void summary_free(struct summary *s)
+{
+	size_t i;
+	int k;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ng; i++) {
+		free(s->g[i].phrase);
+		free(s->g[i].norm);
+		free(s->g[i].action);
+		free(s->g[i].doc);
+		for (k = 0; k < s->g[i].nex; k++) {
+			free(s->g[i].ex_id[k]);
+			free(s->g[i].ex_guid[k]);
+		}
+	}
+	free(s->g);
+	for (i = 0; i < s->np; i++)
+		free(s->p[i].name);
+	free(s->p);
+	buf_free(&s->cause);
+	buf_free(&s->action);
+	buf_free(&s->norm);
+	free(s);
+}
+
+struct summary_totals *summary_totals(struct summary *s) { return &s->t; }
+
+void summary_time(struct summary *s, const struct logtime *t)
+{
+	long long k = logtime_key(t);
+
+	if (!t->set)
+		return;
+	if (!s->tfirst.set || k < logtime_key(&s->tfirst))
+		s->tfirst = *t;
+	if (!s->tlast.set || k > logtime_key(&s->tlast))
+		s->tlast = *t;
+}
+
+static char *dup_esc(const char *p, size_t n)
+{
+	struct buf b = {0};
+
+	esc_text(&b, p, n, 0);
+	return b.p ? b.p : xstrdup("");
+}
+
+void summary_add(struct summary *s, const struct event *ev)
+{
+	const char *phrase = "";
+	size_t plen = 0, i;
+	struct group *g = NULL;
+	const char *doc;
+	const struct logtime *t = &ev->rec->time;
+	int di;
+
+	if (strcmp(ev->kind, "canceled") == 0)
+		s->t.canceled++;
+	else
+		s->t.failed++;
+	if (ev->ms) {
+		phrase = ev->ms->phrase;
+		plen = strlen(phrase);
+	} else if (ev->ms_text.n) {
+		phrase = ev->ms_text.p;
+		plen = ev->ms_text.n;
+	}
+	kb_normalize(phrase, plen, &s->norm);
+	for (i = 0; i < s->ng; i++)
+		if (s->g[i].status == ev->status && s->g[i].ms_code == ev->ms_code &&
+		    (ev->ms_code >= 0 || s->g[i].q850 == ev->q850) &&
+		    strcmp(s->g[i].norm, s->norm.p ? s->norm.p : "") == 0) {
+			g = &s->g[i];
+			break;
+		}
+	if (g == NULL && s->ng == MAX_GROUPS) {
+		s->other_groups++;
+	} else {
+		if (g == NULL) {
+			s->g = xrealloc(s->g, (s->ng + 1) * sizeof(*s->g));
+			g = &s->g[s->ng];
+			memset(g, 0, sizeof(*g));
+			g->order = s->ng++;
+			g->status = ev->status;
+			g->ms_code = ev->ms_code;
+			g->q850 = ev->ms_code >= 0 ? -1 : ev->q850;
+			g->phrase = dup_esc(phrase, plen);
+			g->norm = xstrdup(s->norm.p ? s->norm.p : "");
+			g->gen = ev->gen;
+			event_explain(ev, &s->cause, &s->action, &doc);
+			g->action = xstrdup(s->action.p ? s->action.p : "");
+			g->doc = doc ? xstrdup(doc) : NULL;
+		}
+		g->count++;
+		if (g->gen != ev->gen)
+			g->gen = GEN_UNKNOWN; /* mixed */
+		if (t->set) {
+			if (!g->first.set || logtime_key(t) < logtime_key(&g->first))
+				g->first = *t;
+			if (!g->last.set || logtime_key(t) > logtime_key(&g->last))
+				g->last = *t;
+		}
+		if (g->nex < MAX_EXAMPLES) {
+			int k, seen = 0;
+
+			for (k = 0; k < g->nex; k++)
+				if (strlen(g->ex_id[k]) == ev->call_id.n &&
+				    memcmp(g->ex_id[k], ev->call_id.p, ev->call_id.n) == 0)
+					seen = 1;
+			if (!seen) {
+				g->ex_id[g->nex] = dup_esc(ev->call_id.p, ev->call_id.n);
+				g->ex_guid[g->nex] = ev->guid.n
+							     ? dup_esc(ev->guid.p, ev->guid.n)
+							     : NULL;
+				g->nex++;
+			}
+		}
+	}
+	if (ev->peer[0]) {
+		struct peer *pp = NULL;
+
+		for (i = 0; i < s->np; i++)
+			if (strcmp(s->p[i].name, ev->peer) == 0)
+				pp = &s->p[i];
+		if (pp == NULL && s->np < MAX_PEERS) {
+			s->p = xrealloc(s->p, (s->np + 1) * sizeof(*s->p));
+			pp = &s->p[s->np++];
+			pp->name = dup_esc(ev->peer, strlen(ev->peer));
+			pp->count = 0;
+		}
+		if (pp)
+			pp->count++;
+		else
+			s->other_peers++;
+	}
+	di = ev->rec->dir == DIR_IN ? 0 : ev->rec->dir == DIR_OUT ? 1 : 2;
+	s->dir[di]++;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int peer_cmp(const void *a, const void *b)
+{
+	const struct peer *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void sort(struct summary *s)
+{
+	qsort(s->g, s->ng, sizeof(*s->g), group_cmp);
+	qsort(s->p, s->np, sizeof(*s->p), peer_cmp);
+}
+
+static double share(const struct summary *s, uint64_t n)
+{
+	uint64_t all = s->t.failed + s->t.canceled + s->t.timeout + s->t.dropped;
+
+	return all ? 100.0 * (double)n / (double)all : 0.0;
+}
+
+static void group_code(const struct group *g, struct buf *b)
+{
+	if (g->ms_code >= 0)
+		buf_printf(b, "%d/%ld", g->status, g->ms_code);
+	else if (g->q850 >= 0)
+		buf_printf(b, "%d/q850:%d", g->status, g->q850);
+	else
+		buf_printf(b, "%d", g->status);
+}
+
+void summary_text(struct summary *s, struct buf *out, const char *pf)
+{
+	char a[40], b[40];
+	size_t i;
+	int k;
+	struct buf code = {0};
+
+	sort(s);
+	buf_printf(out, "%ssipwhy summary\n", pf);
+	buf_printf(out,
+		   "%s  inputs %llu, %llu bytes, %llu lines, %llu SIP "
+		   "messages, %llu calls\n",
+		   pf, (unsigned long long)s->t.inputs,
+		   (unsigned long long)s->t.bytes, (unsigned long long)s->t.lines,
+		   (unsigned long long)s->t.messages, (unsigned long long)s->t.calls);
+	buf_printf(out,
+		   "%s  failed %llu, canceled %llu, timed out %llu, dropped "
+		   "%llu, unrecognised records %llu\n",
+		   pf, (unsigned long long)s->t.failed,
+		   (unsigned long long)s->t.canceled,
+		   (unsigned long long)s->t.timeout,
+		   (unsigned long long)s->t.dropped,
+		   (unsigned long long)s->t.unrecognised);
+	logtime_iso(&s->tfirst, a, sizeof(a));
+	logtime_iso(&s->tlast, b, sizeof(b));
+	if (s->tfirst.set)
+		buf_printf(out, "%s  time %s .. %s\n", pf, a, b);
+	if (s->ng == 0) {
+		buf_printf(out, "%s  no failures\n", pf);
+		buf_free(&code);
+		return;
+	}
+	buf_printf(out, "%s\n%sfailures by cause (status/code), most frequent first\n",
+		   pf, pf);
+	for (i = 0; i < s->ng; i++) {
+		const struct group *g = &s->g[i];
+
+		buf_clear(&code);
+		group_code(g, &code);
+		buf_printf(out, "%s  %4llu  %5.1f%%  %-16s %s  [%s]\n", pf,
+			   (unsigned long long)g->count, share(s, g->count), code.p,
+			   g->phrase[0] ? g->phrase : "-", gen_name(g->gen));
+		if (g->first.set) {
+			logtime_iso(&g->first, a, sizeof(a));
+			logtime_iso(&g->last, b, sizeof(b));
+			buf_printf(out, "%s        first %s, last %s\n", pf, a, b);
+		}
+		for (k = 0; k < g->nex; k++)
+			buf_printf(out, "%s        call %s%s%s%s\n", pf, g->ex_id[k],
+				   g->ex_guid[k] ? " (guid " : "",
+				   g->ex_guid[k] ? g->ex_guid[k] : "",
+				   g->ex_guid[k] ? ")" : "");
+		if (g->action[0])
+			buf_printf(out, "%s        action: %s\n", pf, g->action);
+		if (g->doc)
+			buf_printf(out, "%s        doc: %s\n", pf, g->doc);
+	}
+	if (s->other_groups)
+		buf_printf(out, "%s  %4llu  %5.1f%%  (other causes)\n", pf,
+			   (unsigned long long)s->other_groups,
+			   share(s, s->other_groups));
+	if (s->np) {
+		buf_printf(out, "%s\n%sfailures by peer\n", pf, pf);
+		for (i = 0; i < s->np; i++)
+			buf_printf(out, "%s  %4llu  %s\n", pf,
+				   (unsigned long long)s->p[i].count, s->p[i].name);
+		if (s->other_peers)
+			buf_printf(out, "%s  %4llu  (other peers)\n", pf,
+				   (unsigned long long)s->other_peers);
+	}
+	buf_printf(out, "%s\n%sfailures by direction: in %llu, out %llu, unknown %llu\n",
+		   pf, pf, (unsigned long long)s->dir[0],
+		   (unsigned long long)s->dir[1], (unsigned long long)s->dir[2]);
+	buf_free(&code);
+}
+
+static void json_time(struct buf *out, const struct logtime *t)
+{
+	char a[40];
+
+	logtime_iso(t, a, sizeof(a));
+	if (t->set)
+		json_str(out, a, strlen(a));
+	else
+		buf_adds(out, "null");
+}
+
+void summary_json(struct summary *s, struct buf *out)
+{
+	size_t i;
+	int k;
+
+	sort(s);
+	buf_printf(out,
+		   "{\"event\":\"summary\",\"inputs\":%llu,\"bytes\":%llu,"
+		   "\"lines\":%llu,\"sip_messages\":%llu,\"calls\":%llu,"
+		   "\"failed\":%llu,\"canceled\":%llu,\"timeout\":%llu,"
+		   "\"dropped\":%llu,\"unrecognised\":%llu,\"time_first\":",
+		   (unsigned long long)s->t.inputs, (unsigned long long)s->t.bytes,
+		   (unsigned long long)s->t.lines, (unsigned long long)s->t.messages,
+		   (unsigned long long)s->t.calls, (unsigned long long)s->t.failed,
+		   (unsigned long long)s->t.canceled,
+		   (unsigned long long)s->t.timeout,
+		   (unsigned long long)s->t.dropped,
+		   (unsigned long long)s->t.unrecognised);
+	json_time(out, &s->tfirst);
+	buf_adds(out, ",\"time_last\":");
+	json_time(out, &s->tlast);
+	buf_adds(out, ",\"groups\":[");
+	for (i = 0; i < s->ng; i++) {
+		const struct group *g = &s->g[i];
+
+		buf_printf(out, "%s{\"status\":%d,\"ms_code\":", i ? "," : "",
+			   g->status);
+		if (g->ms_code >= 0)
+			buf_printf(out, "%ld", g->ms_code);
+		else
+			buf_adds(out, "null");
+		buf_adds(out, ",\"q850\":");
+		if (g->q850 >= 0)
+			buf_printf(out, "%d", g->q850);
+		else
+			buf_adds(out, "null");
+		buf_adds(out, ",\"phrase\":");
+		json_str(out, g->phrase, strlen(g->phrase));
+		buf_printf(out, ",\"count\":%llu,\"share\":%.1f,\"generated_by\":\"%s\",\"first\":",
+			   (unsigned long long)g->count, share(s, g->count),
+			   gen_name(g->gen));
+		json_time(out, &g->first);
+		buf_adds(out, ",\"last\":");
+		json_time(out, &g->last);
+		buf_adds(out, ",\"examples\":[");
+		for (k = 0; k < g->nex; k++) {
+			buf_adds(out, k ? ",{\"call_id\":" : "{\"call_id\":");
+			json_str(out, g->ex_id[k], strlen(g->ex_id[k]));
+			buf_adds(out, ",\"guid\":");
+			json_str(out, g->ex_guid[k],
+				 g->ex_guid[k] ? strlen(g->ex_guid[k]) : 0);
+			buf_addc(out, '}');
+		}
+		buf_adds(out, "],\"action\":");
+		json_str(out, g->action[0] ? g->action : NULL, strlen(g->action));
+		buf_adds(out, ",\"doc\":");
+		json_str(out, g->doc, g->doc ? strlen(g->doc) : 0);
+		buf_addc(out, '}');
+	}
+	buf_printf(out, "],\"other_groups\":%llu,\"by_peer\":[",
+		   (unsigned long long)s->other_groups);
+	for (i = 0; i < s->np; i++) {
+		buf_adds(out, i ? ",{\"peer\":" : "{\"peer\":");
+		json_str(out, s->p[i].name, strlen(s->p[i].name));
+		buf_printf(out, ",\"count\":%llu}", (unsigned long long)s->p[i].count);
+	}
+	buf_printf(out,
+		   "],\"by_direction\":{\"in\":%llu,\"out\":%llu,\"unknown\":%llu}}\n",
+		   (unsigned long long)s->dir[0], (unsigned long long)s->dir[1],
+		   (unsigned long long)s->dir[2]);
+}

@@ -1,0 +1,213 @@
+/* util.c - dying allocators, overflow-checked growth, diagnostics. */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *progname = "sipwhy";
+static int nerrors;
+static int quiet;
+
+static void vdiag(const char *level, const char *where, const char *fmt,
+		  va_list ap)
+{
+	fflush(stdout);
+	if (where)
+		fprintf(stderr, "%s: %s: %s: ", progname, where, level);
+	else
+		fprintf(stderr, "%s: %s: ", progname, level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void diag_warn(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vdiag("warning", where, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	nerrors++;
+	va_start(ap, fmt);
+	vdiag("error", where, fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+int diag_errors(void) { return nerrors; }
+void diag_quiet(int on) { quiet = on; }
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *xstrdup(const char *s) { return xmemdup(s, strlen(s)); }
+
+char *xmemdup(const void *p, size_t n)
+{
+	char *s = xmalloc(n + 1);
+
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+size_t grow_cap(size_t cap, size_t need)
+{
+	if (need > SIZE_MAX / 2)
+		die("size overflow (%zu bytes)", need);
+	if (cap < 64)
+		cap = 64;
+	while (cap < need)
+		cap *= 2;
+	return cap;
+}
+
+void buf_reserve(struct buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		die("size overflow");
+	if (b->len + extra + 1 > b->cap) {
+		b->cap = grow_cap(b->cap, b->len + extra + 1);
+		b->p = xrealloc(b->p, b->cap);
+	}
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
+void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int span_ieq(const char *p, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (word[i] == '\0' ||
+		    tolower((unsigned char)p[i]) != tolower((unsigned char)word[i]))
+			return 0;
+	return word[n] == '\0';
+}
+
+long long span_uint(const char *p, size_t n, long long max)
+{
+	long long v = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+		if (v > max)
+			return -1;
+	}
+	return v;
+}
+
+void span_trim(const char **p, size_t *n)
+{
+	while (*n && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+const char *span_icase_find(const char *p, size_t n, const char *needle)
+{
+	size_t m = strlen(needle), i;
+
+	if (m == 0)
+		return p;
+	for (i = 0; i + m <= n; i++)
+		if (tolower((unsigned char)p[i]) ==
+			    tolower((unsigned char)needle[0]) &&
+		    span_ieq(p + i, m, needle))
+			return p + i;
+	return NULL;
+}
