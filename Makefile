@@ -51,7 +51,7 @@ sipwhy: build/main.o $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ build/main.o $(OBJ) $(DEP_LIBS)
 
 tests/check_sipwhy: $(TESTS) $(OBJ) tests/check.h | build/check-deps.stamp
-	$(CC) $(REQ_CFLAGS) -Itests $(DEP_CFLAGS) $(CHECK_CFLAGS) $(CPPFLAGS) \
+	$(CC) $(REQ_CFLAGS) -iquote tests $(DEP_CFLAGS) $(CHECK_CFLAGS) $(CPPFLAGS) \
 		$(CFLAGS) -DFIXTURES='"tests/fixtures"' -o $@ $(TESTS) $(OBJ) \
 		$(LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
 

@@ -31,6 +31,7 @@ struct run_opts {
 	int color;
 	size_t line_cap;	/* longest line analysed */
 	size_t max_calls;
+	int year;		/* for logs without one; 0: the file's */
 };
 
 struct run {

@@ -26,7 +26,8 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: sipwhy [-o annotated|failures|json|summary] [-s text|json|none]\n"
-		"              [-F format] [-K dir] [--color=auto|always|never] [file ...]\n"
+		"              [-F format] [-K dir] [--year YYYY] [--color=auto|always|never]\n"
+		"              [-q] [file ...]\n"
 		"       sipwhy formats\n"
 		"       sipwhy -h | -V\n");
 }
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
 		{"color", required_argument, NULL, 'C'},
 		{"colour", required_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"year", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}};
@@ -207,6 +209,18 @@ int main(int argc, char **argv)
 		case 'q':
 			diag_quiet(1);
 			break;
+		case 'Y': {
+			char *e;
+			long y = strtol(optarg, &e, 10);
+
+			if (*e || y < 1970 || y > 9999) {
+				fprintf(stderr, "%s: --year: give a year such as 2025\n",
+					progname);
+				return 2;
+			}
+			o.year = (int)y;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;

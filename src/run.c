@@ -471,7 +471,7 @@ int run_input(struct run *r, struct input *in)
 	gmtime_r(&now, &tm);
 	if (chunk == NULL)
 		chunk = xmalloc(READ_CHUNK);
-	run_begin(r, input_name(in), tm.tm_year + 1900);
+	run_begin(r, input_name(in), r->o.year ? r->o.year : tm.tm_year + 1900);
 	while ((n = input_read(in, chunk, READ_CHUNK)) > 0)
 		run_feed(r, chunk, (size_t)n);
 	if (n < 0)

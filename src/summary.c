@@ -116,6 +116,9 @@ void summary_add(struct summary *s, const struct event *ev)
 	} else if (ev->ms_text.n) {
 		phrase = ev->ms_text.p;
 		plen = ev->ms_text.n;
+	} else if (ev->sipe) {
+		phrase = ev->sipe->phrase;
+		plen = strlen(phrase);
 	}
 	kb_normalize(phrase, plen, &s->norm);
 	for (i = 0; i < s->ng; i++)

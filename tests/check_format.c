@@ -1,0 +1,138 @@
+/* check_format.c - the format file grammar and detection. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "format.h"
+
+static struct format *parse(const char *text)
+{
+	return format_parse("test.fmt", text, strlen(text));
+}
+
+START_TEST(test_parse_ok)
+{
+	struct format *f = parse("# comment\n"
+				 "name   demo\n"
+				 "description A demo\n"
+				 "priority 5\n"
+				 "literal \\x20->\\x20\n"
+				 "start  ^(?<time>\\d+) (?<src>\\S+) -> (?<dst>\\S+)$\n"
+				 "end    ^====$\n"
+				 "field  ^tag: (?<dir>\\w+)\n"
+				 "unescape syslog-octal\n"
+				 "complete yes\n"
+				 "time-format %s\n");
+	struct rxm m;
+	const char *g;
+	size_t gn;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->name, "demo");
+	ck_assert_int_eq(f->priority, 5);
+	ck_assert_uint_eq(f->literal_len, 4);
+	ck_assert(memcmp(f->literal, " -> ", 4) == 0);
+	ck_assert_int_eq(f->unescape, UNESC_SYSLOG);
+	ck_assert_int_eq(f->complete, 1);
+	ck_assert_int_eq(f->nfields, 1);
+	rxm_init(&m);
+	ck_assert_int_eq(rx_match(&f->start, "12 a:1 -> b:2", 13, &m), 1);
+	ck_assert(rx_group(&f->start, &m, "dst", &g, &gn));
+	ck_assert_uint_eq(gn, 3);
+	ck_assert(memcmp(g, "b:2", 3) == 0);
+	ck_assert(!rx_group(&f->start, &m, "nosuch", &g, &gn));
+	ck_assert_int_eq(rx_match(&f->start, "x", 1, &m), 0);
+	rxm_free(&m);
+	format_free(f);
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+	/* each is refused, with file:line on stderr */
+	ck_assert_ptr_null(parse("start x\n"));		     /* no name */
+	ck_assert_ptr_null(parse("name a\n"));		     /* no start */
+	ck_assert_ptr_null(parse("name a\nstart (\n"));	     /* bad regex */
+	ck_assert_ptr_null(parse("name a\nstart x\nfoo bar\n")); /* unknown key */
+	ck_assert_ptr_null(parse("name a\nstart x\nunescape rot13\n"));
+	ck_assert_ptr_null(parse("name a\nstart x\noneline maybe\n"));
+	ck_assert_ptr_null(parse("name A B\nstart x\n"));
+	ck_assert_ptr_null(parse("name a\nstart x\npriority lots\n"));
+	ck_assert_ptr_null(parse("name a\nstart\n")); /* no value */
+}
+END_TEST
+
+/* A catastrophic regex is stopped by the match limit, not left running. */
+START_TEST(test_match_limit)
+{
+	struct format *f = parse("name slow\nstart ^(a+)+$\n");
+	char subject[64];
+	struct rxm m;
+
+	ck_assert_ptr_nonnull(f);
+	memset(subject, 'a', sizeof(subject) - 1);
+	subject[sizeof(subject) - 2] = 'b';
+	rxm_init(&m);
+	ck_assert_int_eq(rx_match(&f->start, subject, sizeof(subject) - 1, &m), -1);
+	rxm_free(&m);
+	format_free(f);
+}
+END_TEST
+
+/* Each fixture's first lines pick its format. */
+START_TEST(test_detect_fixtures)
+{
+	static const char *cases[][2] = {
+		{"audiocodes-oneline.log", "audiocodes-syslog"},
+		{"audiocodes-viewer.log", "audiocodes-viewer"},
+		{"oracle-sipmsg.log", "oracle-sipmsg"},
+		{"sngrep-export.txt", "sngrep"},
+		{"generic.log", "generic"},
+		{"no-final-newline.log", "generic"},
+	};
+	struct formats fs = {0};
+	size_t i;
+
+	ck_assert_int_eq(formats_load_dir(&fs, PATTERNS_DIR "/formats"), 0);
+	ck_assert_ptr_nonnull(formats_find(&fs, "generic"));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[256], *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		unsigned *scores = calloc(fs.n, sizeof(*scores));
+		FILE *fp;
+		int k = 0;
+		const struct format *f;
+
+		snprintf(path, sizeof(path), "%s/%s", FIXTURES, cases[i][0]);
+		fp = fopen(path, "r");
+		ck_assert_ptr_nonnull(fp);
+		while (k++ < 100 && (n = getline(&line, &cap, fp)) > 0)
+			formats_score_line(&fs, line, (size_t)n - (line[n - 1] == '\n'),
+					   scores);
+		fclose(fp);
+		free(line);
+		f = formats_pick(&fs, scores);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_msg(strcmp(f->name, cases[i][1]) == 0, "%s: picked %s",
+			      cases[i][0], f->name);
+		free(scores);
+	}
+	formats_free(&fs);
+}
+END_TEST
+
+Suite *format_suite(void)
+{
+	Suite *s = suite_create("format");
+	TCase *tc = tcase_create("format");
+
+	tcase_add_test(tc, test_parse_ok);
+	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_match_limit);
+	tcase_add_test(tc, test_detect_fixtures);
+	suite_add_tcase(s, tc);
+	return s;
+}

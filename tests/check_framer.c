@@ -1,0 +1,180 @@
+/* check_framer.c - records out of lines: start, end, break, oneline,
+ * complete-by-Content-Length, captures, unescaping, the size cap. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "framer.h"
+
+struct got {
+	struct buf log; /* "R first-last dir peer time|text" and "N no" */
+};
+
+static void on_rec(void *ctx, const struct record *r)
+{
+	struct got *g = ctx;
+	char t[40];
+
+	logtime_iso(&r->time, t, sizeof(t));
+	buf_printf(&g->log, "R %llu-%llu %d %s %s %s|",
+		   (unsigned long long)r->first_line,
+		   (unsigned long long)r->last_line, (int)r->dir, r->peer, t,
+		   r->truncated ? "T" : "-");
+	buf_add(&g->log, r->text, r->text_len);
+	buf_addc(&g->log, '\n');
+}
+
+static void on_noise(void *ctx, const struct line *l)
+{
+	struct got *g = ctx;
+
+	buf_printf(&g->log, "N %llu\n", (unsigned long long)l->no);
+}
+
+static void feed(struct format *f, const char *text, struct got *g, size_t max)
+{
+	struct framer fr;
+	struct lines ls;
+
+	framer_init(&fr, f, "t", 2025, 1, on_rec, on_noise, g);
+	if (max)
+		fr.max_record = max;
+	lines_init(&ls, 1 << 20, (line_fn)framer_line, &fr);
+	lines_feed(&ls, text, strlen(text));
+	lines_finish(&ls);
+	framer_finish(&fr);
+	framer_free(&fr);
+	lines_free(&ls);
+}
+
+static struct format *fmt(const char *text)
+{
+	struct format *f = format_parse("t.fmt", text, strlen(text));
+
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+START_TEST(test_unescape)
+{
+	struct buf b = {0};
+
+	framer_unescape(UNESC_SYSLOG, "a#012b#015#012c#999#01", 22, &b);
+	ck_assert_str_eq(b.p, "a\nb\r\nc#999#01");
+	buf_clear(&b);
+	framer_unescape(UNESC_LITERAL_CRLF, "INVITE x SIP/2.0\\r\\n", 20, &b);
+	ck_assert_str_eq(b.p, "INVITE x SIP/2.0\n");
+	buf_clear(&b);
+	framer_unescape(UNESC_DOT_CR, "Via: x.", 7, &b);
+	ck_assert_str_eq(b.p, "Via: x");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_start_end_break)
+{
+	struct format *f = fmt("name t\n"
+			       "start ^(?<time>\\d\\d:\\d\\d:\\d\\d) (?<dir>recv|send) (?<peer>\\S+)$\n"
+			       "end ^----$\n"
+			       "break ^BREAK\n"
+			       "time-format %H:%M:%S\n");
+	struct got g = {{0}};
+
+	feed(f,
+	     "noise\n"
+	     "10:00:01 recv 1.2.3.4:5060\nSIP/2.0 200 OK\nCSeq: 1 X\n----\n"
+	     "after\n"
+	     "10:00:02 send 5.6.7.8:5061\nINVITE sip:a SIP/2.0\n"
+	     "10:00:03 recv 9.9.9.9:1\nSIP/2.0 480 No\nBREAK here\ntail\n",
+	     &g, 0);
+	ck_assert_str_eq(g.log.p,
+			 "N 1\n"
+			 "R 2-5 0 1.2.3.4:5060 10:00:01.000 -|\nSIP/2.0 200 OK\nCSeq: 1 X\n\n"
+			 "N 6\n"
+			 "R 7-8 1 5.6.7.8:5061 10:00:02.000 -|\nINVITE sip:a SIP/2.0\n\n"
+			 "R 9-10 0 9.9.9.9:1 10:00:03.000 -|\nSIP/2.0 480 No\n\n"
+			 "N 11\nN 12\n");
+	buf_free(&g.log);
+	format_free(f);
+}
+END_TEST
+
+START_TEST(test_oneline_syslog)
+{
+	struct format *f = fmt("name t\n"
+			       "start \\[S=\\d+\\] (?<dir>Incoming|Outgoing) from (?<peer>\\S+) ----\n"
+			       "oneline yes\n"
+			       "unescape syslog-octal\n"
+			       "trailer \\s*\\[Time:(?<time>[^\\]]+)\\]\\s*$\n"
+			       "time-format %d-%m@%H:%M:%S.%f\n");
+	struct got g = {{0}};
+
+	feed(f,
+	     "x [S=1] Incoming from 52.114.1.1:5061 ---- #012SIP/2.0 480 Gone #012CSeq: 1 INVITE #012 #012 [Time:19-12@12:45:02.514]\n"
+	     "x [S=2] other\n",
+	     &g, 0);
+	ck_assert_str_eq(g.log.p,
+			 "R 1-1 0 52.114.1.1:5061 2025-12-19T12:45:02.514Z -| \n"
+			 "SIP/2.0 480 Gone \nCSeq: 1 INVITE \n \n\n\n"
+			 "N 2\n");
+	buf_free(&g.log);
+	format_free(f);
+}
+END_TEST
+
+START_TEST(test_complete_by_content_length)
+{
+	struct format *f = fmt("name t\n"
+			       "start (?<sip>SIP/2\\.0 \\d\\d\\d |[A-Z]+ sip:\\S+ SIP/2\\.0$)\n"
+			       "complete yes\n");
+	struct got g = {{0}};
+
+	feed(f,
+	     "log: SIP/2.0 200 OK\n"
+	     "l: 4\n"
+	     "\n"
+	     "abc\n"	/* 4 bytes of body with its LF */
+	     "trailing\n"
+	     "INVITE sip:x SIP/2.0\n"
+	     "Call-ID: 1\n"
+	     "2025-01-01 not a header\n",
+	     &g, 0);
+	ck_assert_str_eq(g.log.p,
+			 "R 1-4 -1   -|SIP/2.0 200 OK\nl: 4\n\nabc\n\n"
+			 "N 5\n"
+			 "R 6-7 -1   -|INVITE sip:x SIP/2.0\nCall-ID: 1\n\n"
+			 "N 8\n");
+	buf_free(&g.log);
+	format_free(f);
+}
+END_TEST
+
+START_TEST(test_size_cap)
+{
+	struct format *f = fmt("name t\nstart ^BEGIN$\n");
+	struct got g = {{0}};
+
+	feed(f, "BEGIN\n0123456789\n0123456789\n0123456789\nBEGIN\nx\n", &g, 16);
+	/* the first record stops at the cap and is flagged, the rest of its
+	   lines are noise, the next record is whole */
+	ck_assert_ptr_nonnull(strstr(g.log.p, "T|"));
+	ck_assert_ptr_nonnull(strstr(g.log.p, "N 4\n"));
+	ck_assert_ptr_nonnull(strstr(g.log.p, "R 5-6 -1   -|\nx\n"));
+	buf_free(&g.log);
+	format_free(f);
+}
+END_TEST
+
+Suite *framer_suite(void)
+{
+	Suite *s = suite_create("framer");
+	TCase *tc = tcase_create("framer");
+
+	tcase_add_test(tc, test_unescape);
+	tcase_add_test(tc, test_start_end_break);
+	tcase_add_test(tc, test_oneline_syslog);
+	tcase_add_test(tc, test_complete_by_content_length);
+	tcase_add_test(tc, test_size_cap);
+	suite_add_tcase(s, tc);
+	return s;
+}

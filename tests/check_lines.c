@@ -1,0 +1,119 @@
+/* check_lines.c - line splitting must not depend on chunk boundaries:
+ * every fixture split at every byte gives the same lines. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "lines.h"
+
+/* Records every line as "no:piece:eol:content\n". */
+static void collect(void *ctx, const struct line *l)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "%llu:%u:%zu:", (unsigned long long)l->no, l->piece, l->eol);
+	buf_add(b, l->p, l->len);
+	buf_addc(b, '\n');
+}
+
+static void split(const char *p, size_t n, size_t cap, size_t cut, struct buf *out)
+{
+	struct lines ls;
+
+	lines_init(&ls, cap, collect, out);
+	lines_feed(&ls, p, cut);
+	lines_feed(&ls, p + cut, n - cut);
+	lines_finish(&ls);
+	lines_free(&ls);
+}
+
+START_TEST(test_basic)
+{
+	struct buf out = {0};
+	const char *in = "a\nbb\r\nccc\r\r\n\nlast";
+
+	split(in, strlen(in), 1024, 0, &out);
+	ck_assert_str_eq(out.p, "1:0:1:a\n2:0:2:bb\n3:0:3:ccc\n4:0:1:\n5:0:0:last\n");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_long_line_pieces)
+{
+	struct buf out = {0};
+	const char *in = "0123456789abcdefXYZ\nok\n";
+	size_t k, n = strlen(in);
+	struct buf first = {0};
+
+	/* cap 8: the 20-byte line (with its LF) is cut at 8 and 16 */
+	split(in, n, 8, 0, &first);
+	ck_assert_str_eq(first.p, "1:1:0:01234567\n1:2:0:89abcdef\n1:3:1:XYZ\n2:0:1:ok\n");
+	for (k = 1; k < n; k++) {
+		buf_clear(&out);
+		split(in, n, 8, k, &out);
+		ck_assert_msg(strcmp(out.p, first.p) == 0, "cut at %zu", k);
+	}
+	buf_free(&out);
+	buf_free(&first);
+}
+END_TEST
+
+START_TEST(test_fixtures_every_split)
+{
+	DIR *d = opendir(FIXTURES);
+	struct dirent *de;
+	int files = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[512];
+		FILE *fp;
+		char *data;
+		long n;
+		size_t k;
+		struct buf whole = {0}, part = {0};
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", FIXTURES, de->d_name);
+		fp = fopen(path, "rb");
+		ck_assert_ptr_nonnull(fp);
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		data = malloc((size_t)n + 1);
+		ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
+		fclose(fp);
+		split(data, (size_t)n, 300, 0, &whole); /* a small cap: pieces too */
+		for (k = 1; k < (size_t)n; k++) {
+			buf_clear(&part);
+			split(data, (size_t)n, 300, k, &part);
+			ck_assert_msg(part.len == whole.len &&
+					      memcmp(part.p, whole.p, whole.len) == 0,
+				      "%s: lines differ when split at %zu", path, k);
+		}
+		buf_free(&whole);
+		buf_free(&part);
+		free(data);
+		files++;
+	}
+	closedir(d);
+	ck_assert_int_gt(files, 4);
+}
+END_TEST
+
+Suite *lines_suite(void)
+{
+	Suite *s = suite_create("lines");
+	TCase *tc = tcase_create("lines");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_basic);
+	tcase_add_test(tc, test_long_line_pieces);
+	tcase_add_test(tc, test_fixtures_every_split);
+	suite_add_tcase(s, tc);
+	return s;
+}

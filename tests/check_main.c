@@ -1,0 +1,27 @@
+/* check_main.c - one runner for every suite.  CK_RUN_SUITE, CK_RUN_CASE,
+ * CK_FORK=no and CK_VERBOSITY work as Check documents. */
+#include <stdlib.h>
+
+#include "check.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_add_suite(sr, input_suite());
+	srunner_add_suite(sr, lines_suite());
+	srunner_add_suite(sr, format_suite());
+	srunner_add_suite(sr, framer_suite());
+	srunner_add_suite(sr, sip_suite());
+	srunner_add_suite(sr, reason_suite());
+	srunner_add_suite(sr, kb_suite());
+	srunner_add_suite(sr, calls_suite());
+	srunner_add_suite(sr, event_suite());
+	srunner_add_suite(sr, esc_suite());
+	srunner_add_suite(sr, run_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
