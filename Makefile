@@ -69,15 +69,12 @@ check-asan:
 	$(MAKE) clean-objs
 
 demo: sipwhy
-	@echo '$$ ./sipwhy tests/fixtures/audiocodes-oneline.log   # the log, annotated, then a summary'
-	@./sipwhy --color=never tests/fixtures/audiocodes-oneline.log | grep -A12 -e '^\[sipwhy\] FAILED' | head -40; \
-	echo '...'; echo '$$ ./sipwhy -o summary tests/fixtures/audiocodes-oneline.log'; \
-	./sipwhy -o summary tests/fixtures/audiocodes-oneline.log; test $$? -le 1
+	@sh scripts/demo.sh
 
 lint:
 	clang-format --dry-run --Werror src/*.c include/*.h
 	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
-	sh -n scripts/deps.sh tests/golden.sh tests/cli.sh .ci/run
+	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh .ci/run
 	./sipwhy -F generic /dev/null >/dev/null
 
 install: sipwhy

@@ -1,0 +1,144 @@
+#!/bin/sh
+# cli.sh - the command line as a user drives it: exit statuses, several
+# inputs, stdin, gzip (multi-member, truncated, followed by junk), the
+# lossless property through sed, the JSON contract checked with jq, and no
+# control byte from a log reaching a terminal.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+bin=${SIPWHY:-./sipwhy}
+fx=tests/fixtures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+no() { echo "FAIL: $*"; fail=$((fail + 1)); }
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+	d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok; else no "$d"; fi
+}
+status() { # status WANT DESCRIPTION COMMAND...
+	want=$1 d=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ]; then ok; else no "$d: exit $got, want $want"; fi
+}
+strip() { sed '/^\[sipwhy\]/d'; }
+
+# exit status: 0 nothing failed, 1 failures, 2 usage or unreadable input
+status 0 "empty input" "$bin" $fx/empty.log
+status 1 "failures found" "$bin" $fx/oracle-sipmsg.log
+status 2 "missing file" "$bin" /nonexistent.log $fx/oracle-sipmsg.log
+grep -q 'FAILED 486' "$tmp/out" && ok || no "other inputs still processed after a missing one"
+grep -q 'nonexistent.log: error' "$tmp/err" && ok || no "missing file named in the diagnostic"
+status 2 "unknown option" "$bin" --no-such-option $fx/empty.log
+status 2 "unknown output" "$bin" -o xml $fx/empty.log
+status 2 "unknown format" "$bin" -F nosuch $fx/empty.log
+status 2 "a directory as input" "$bin" tests
+status 0 "help" "$bin" --help
+status 0 "version" "$bin" -V
+
+# formats: listed, and -F forces one (the Oracle log read as generic still
+# finds its failures, through the SIP text)
+n=$("$bin" formats | wc -l)
+[ "$n" -ge 5 ] && ok || no "formats lists $n formats"
+"$bin" -F generic -o json -s none $fx/oracle-sipmsg.log >"$tmp/j"
+grep -q '"format":"generic"' "$tmp/j" && ok || no "-F generic not applied"
+
+# several inputs, stdin, and gzip detected by content not by name
+cat $fx/oracle-sipmsg.log >"$tmp/a"
+gzip -c $fx/audiocodes-viewer.log >"$tmp/b.log" # a gzip file named .log
+"$bin" -o json -s none "$tmp/a" "$tmp/b.log" >"$tmp/j"
+[ "$(grep -c '"event":"failure"' "$tmp/j")" = 6 ] && ok || no "two inputs: 6 failures"
+"$bin" --year 2025 -o json - <$fx/oracle-sipmsg.log | sed 's/"file":"[^"]*"//' >"$tmp/j1"
+gzip -c $fx/oracle-sipmsg.log | "$bin" --year 2025 -o json - | sed 's/"file":"[^"]*"//' >"$tmp/j2"
+cmp -s "$tmp/j1" "$tmp/j2" && ok || no "gzip on stdin differs from plain"
+
+# lossless: the annotated output minus marker lines is the input, plain or
+# gzip, for every fixture that ends with a line end
+for f in $fx/*; do
+	[ -s "$f" ] || continue
+	[ "$(tail -c1 "$f" | od -An -c | tr -d ' ')" = '\n' ] || continue
+	"$bin" "$f" 2>/dev/null | strip | cmp -s - "$f" && ok || no "lossless: $f"
+	gzip -c "$f" >"$tmp/z.gz"
+	"$bin" "$tmp/z.gz" 2>/dev/null | strip | cmp -s - "$f" && ok || no "lossless gzip: $f"
+done
+
+# gzip: concatenated members read whole; a truncated one reported by name,
+# exit 2, with the failures before the damage still annotated
+gzip -c $fx/oracle-sipmsg.log >"$tmp/m.gz"
+gzip -c $fx/sngrep-export.txt >>"$tmp/m.gz"
+cat $fx/oracle-sipmsg.log $fx/sngrep-export.txt >"$tmp/m"
+"$bin" "$tmp/m.gz" | strip | cmp -s - "$tmp/m" && ok || no "multi-member gzip"
+gzip -c $fx/audiocodes-oneline.log >"$tmp/t.gz"
+size=$(wc -c <"$tmp/t.gz")
+head -c $((size * 3 / 4)) "$tmp/t.gz" >"$tmp/trunc.gz"
+status 2 "truncated gzip" "$bin" "$tmp/trunc.gz"
+grep -q 'trunc.gz: error: truncated gzip' "$tmp/err" && ok || no "truncation diagnostic"
+grep -q '^\[sipwhy\] FAILED 480' "$tmp/out" && ok || no "failures before the damage reported"
+strip <"$tmp/out" | cmp -s - $fx/audiocodes-oneline.log 2>/dev/null
+[ $? = 1 ] && ok || no "truncated output is a prefix, not the whole"
+{ cat "$tmp/t.gz"; printf 'garbage after the gzip data'; } >"$tmp/junk.gz"
+status 1 "gzip then junk" "$bin" "$tmp/junk.gz"
+grep -q 'trailing data' "$tmp/err" && ok || no "trailing junk warned about"
+strip <"$tmp/out" | cmp -s - $fx/audiocodes-oneline.log && ok || no "data before junk kept"
+: >"$tmp/empty.gz"
+status 0 "empty file named .gz" "$bin" "$tmp/empty.gz"
+
+# JSON Lines: every line is JSON, failures carry exactly the contract's
+# fields, the last line is the summary
+"$bin" -o json $fx/audiocodes-oneline.log $fx/audiocodes-viewer.log >"$tmp/j"
+jq -e . "$tmp/j" >/dev/null && ok || no "json: not valid JSON"
+keys='["action","call_id","cause","cseq","direction","doc","event","file","format","from","generated_by","kind","line","method","ms_candidates","ms_code","ms_code_source","ms_phrase","peer","q850","q850_name","reasons","status","status_phrase","time","to"]'
+bad=$(jq -c "select(.event==\"failure\") | keys | select(. != $keys)" "$tmp/j" | head -1)
+[ -z "$bad" ] && ok || no "json: failure keys differ: $bad"
+[ "$(tail -n1 "$tmp/j" | jq -r .event)" = summary ] && ok || no "json: last line not the summary"
+[ "$(jq -s '[.[] | select(.event=="failure")] | length' "$tmp/j")" = "$(tail -n1 "$tmp/j" | jq '.failed + .canceled')" ] &&
+	ok || no "json: summary counts match the events"
+# jqall SELECT TEST: some event matches SELECT and all of those pass TEST
+jqall() { jq -e -s "map(select($1)) | length > 0 and all($2)" "$tmp/j" >/dev/null; }
+jqall '.ms_code==10037' '.ms_code_source=="phrase" and .generated_by=="microsoft" and .q850==31 and (.reasons[0].guid|length)==36' &&
+	ok || no "json: 480/10037 joined by phrase"
+jqall '.ms_code==560503' '.ms_code_source=="sbc-560" and .generated_by=="sbc" and .direction=="out"' &&
+	ok || no "json: 560 rule"
+jqall '.status==504' '.ms_code==null and (.ms_candidates|length)==3' &&
+	ok || no "json: ambiguous phrase gives candidates"
+jqall '.kind=="canceled"' '.status==487' && ok || no "json: canceled kind"
+"$bin" -o summary -s json $fx/oracle-sipmsg.log | jq -e '.event=="summary" and .failed==3 and (.groups|length)==3' >/dev/null &&
+	ok || no "summary as JSON"
+"$bin" -s none $fx/oracle-sipmsg.log | grep -q 'sipwhy summary' && no "-s none still prints a summary" || ok
+
+# hostile text: control bytes and escape sequences from a log never reach a
+# terminal raw; piped output stays byte for byte
+printf 'x \033]0;pwned\007 \033[2J\r\n' >"$tmp/evil.log"
+printf 'SIP/2.0 486 Busy \033[31mHere\r\nCall-ID: \033[2Jabc\r\nCSeq: 1 INVITE\r\nReason: Q.850;cause=17;text="\033]8;;x\033\\\\evil\233"\r\nContent-Length: 0\r\n\r\n' >>"$tmp/evil.log"
+"$bin" "$tmp/evil.log" | strip | cmp -s - "$tmp/evil.log" && ok || no "hostile: pipe not lossless"
+if command -v script >/dev/null 2>&1; then
+	NO_COLOR=1 script -qfec "$bin $tmp/evil.log" /dev/null >"$tmp/tty" 2>&1
+	if tr -d '\r\n' <"$tmp/tty" | od -An -tx1 | grep -qE ' (1b|07|9b)'; then
+		no "hostile: control bytes reached the terminal"
+	else ok; fi
+	grep -q 'FAILED 486' "$tmp/tty" && ok || no "hostile: failure still reported on a terminal"
+fi
+
+# a user's own format and table under -K, as sipwhy-patterns(5) shows
+mkdir -p "$tmp/k/formats"
+cat >"$tmp/k/formats/acme.fmt" <<'FMT'
+name         acme-proxy
+description  ACME proxy message log
+literal      \x20RX\x20
+start        ^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) (?<dir>RX|TX) (?<peer>\S+)$
+end          ^====$
+time-format  %Y-%m-%d %H:%M:%S.%f
+FMT
+printf 'q850.tsv has a user row\n' >/dev/null
+printf 'cause\tname\tsip\tmeaning\taction\n17\tUser busy (site rule)\t486\tBusy by local rule.\tCheck the local rule.\n' >"$tmp/k/q850.tsv"
+printf '2025-11-21 10:00:01.123 RX 198.51.100.7:5060\nSIP/2.0 486 Busy Here\nCall-ID: a1\nCSeq: 1 INVITE\nReason: Q.850;cause=17\n====\n' >"$tmp/acme.log"
+"$bin" -K "$tmp/k" -o json -s none "$tmp/acme.log" >"$tmp/j"
+jqall '.format=="acme-proxy"' '.direction=="in" and .peer=="198.51.100.7:5060" and .time=="2025-11-21T10:00:01.123Z" and .q850_name=="User busy (site rule)"' &&
+	ok || no "-K: user format and table"
+printf 'name bad\nstart (\n' >"$tmp/k/formats/bad.fmt"
+status 2 "-K: a broken format stops the run" "$bin" -K "$tmp/k" "$tmp/acme.log"
+grep -q 'bad.fmt:2: error: regex' "$tmp/err" && ok || no "-K: broken format located"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
