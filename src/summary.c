@@ -212,8 +212,10 @@ static int peer_cmp(const void *a, const void *b)
 
 static void sort(struct summary *s)
 {
-	qsort(s->g, s->ng, sizeof(*s->g), group_cmp);
-	qsort(s->p, s->np, sizeof(*s->p), peer_cmp);
+	if (s->ng > 1)
+		qsort(s->g, s->ng, sizeof(*s->g), group_cmp);
+	if (s->np > 1)
+		qsort(s->p, s->np, sizeof(*s->p), peer_cmp);
 }
 
 static double share(const struct summary *s, uint64_t n)
