@@ -47,6 +47,13 @@ build/check-deps.stamp: scripts/deps.sh
 build/%.o: src/%.c $(HDR) | build/deps.stamp
 	$(CC) $(REQ_CFLAGS) $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# main.o holds DATADIR: rebuild it when PREFIX or DATADIR change
+build/config.stamp: FORCE
+	@mkdir -p build
+	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' >$@
+
+build/main.o: build/config.stamp
+
 sipwhy: build/main.o $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ build/main.o $(OBJ) $(DEP_LIBS)
 
@@ -97,4 +104,6 @@ clean-objs:
 clean: clean-objs
 	rm -rf build tests/out
 
-.PHONY: all check check-asan demo lint install uninstall clean clean-objs
+FORCE:
+
+.PHONY: FORCE all check check-asan demo lint install uninstall clean clean-objs

@@ -11,10 +11,10 @@
 #include "sip.h"
 
 enum verdict {
-	V_NONE,		/* not a failure */
-	V_FAILED,	/* a final response >= 400 (not 401/407) */
-	V_CANCELED,	/* a 487 to an INVITE after the caller's CANCEL */
-	V_REPEAT	/* the same transaction's failure, already reported */
+	V_NONE,     /* not a failure */
+	V_FAILED,   /* a final response >= 400 (not 401/407) */
+	V_CANCELED, /* a 487 to an INVITE after the caller's CANCEL */
+	V_REPEAT    /* the same transaction's failure, already reported */
 };
 
 struct calls;
@@ -24,8 +24,8 @@ void calls_free(struct calls *c);
 /* Takes one parsed message; returns the verdict for a response.  *line_out
  * gets the line of the first report for V_REPEAT. */
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
-			   uint64_t line, uint64_t *first_line);
-uint64_t calls_count(const struct calls *c);	/* INVITE dialogs seen */
-size_t calls_live(const struct calls *c);	/* calls held now */
+                           uint64_t line, uint64_t *first_line);
+uint64_t calls_count(const struct calls *c); /* INVITE dialogs seen */
+size_t calls_live(const struct calls *c);    /* calls held now */
 
 #endif

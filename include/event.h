@@ -23,35 +23,35 @@ struct span {
 enum gen { GEN_UNKNOWN, GEN_MICROSOFT, GEN_SBC };
 
 struct event {
-	const char *kind;		/* "failed", "canceled" */
+	const char *kind; /* "failed", "canceled" */
 	struct span call_id, method, status_phrase, from, to;
-	long cseq;			/* -1 if none */
+	long cseq; /* -1 if none */
 	int status;
-	const struct record *rec;	/* time, direction, peer, lines */
+	const struct record *rec; /* time, direction, peer, lines */
 	const char *file, *format;
-	const char *peer;		/* "" if unknown */
+	const char *peer; /* "" if unknown */
 	struct reason reasons[REASON_MAX];
 	size_t nreasons;
-	int q850;			/* -1 if none */
+	int q850; /* -1 if none */
 	const struct q850_entry *q850e;
 	const struct sip_entry *sipe;
-	long ms_code;			/* -1 if none */
-	const char *ms_source;		/* "reason-text", "phrase", "sbc-560" */
+	long ms_code;          /* -1 if none */
+	const char *ms_source; /* "reason-text", "phrase", "sbc-560" */
 	const struct ms_entry *ms;
 	const struct ms_entry *cand[EVENT_MAX_CANDIDATES];
-	size_t ncand;			/* > 1: ambiguous phrase */
-	struct span ms_text;		/* Microsoft's phrase as sent */
+	size_t ncand;        /* > 1: ambiguous phrase */
+	struct span ms_text; /* Microsoft's phrase as sent */
 	struct span guid;
 	enum gen gen;
 };
 
 /* Fills EV for the failing response M of record R. */
 void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
-		 const struct record *r, const char *kind, const char *file,
-		 const char *format);
+                 const struct record *r, const char *kind, const char *file,
+                 const char *format);
 /* The cause and the action in words, and the link (NULL if none). */
 void event_explain(const struct event *ev, struct buf *cause,
-		   struct buf *action, const char **doc);
+                   struct buf *action, const char **doc);
 const char *gen_name(enum gen g);
 /* Is this an address in Microsoft's SIP proxy range 52.112.0.0/14, or a
  * host name of Microsoft's Direct Routing proxies? */

@@ -21,19 +21,19 @@ struct format {
 	char *description;
 	char *file;
 	int priority;
-	char *literal;	  /* the start line must contain this, or NULL */
+	char *literal; /* the start line must contain this, or NULL */
 	size_t literal_len;
-	struct rx detect; /* lines counted for detection (default: start) */
-	struct rx start;  /* a line that opens a record */
-	struct rx end;	  /* a line that closes a record, included in it */
-	struct rx brk;	  /* a line that closes a record and is not in it */
-	struct rx strip;  /* removed from the start of continuation lines */
+	struct rx detect;  /* lines counted for detection (default: start) */
+	struct rx start;   /* a line that opens a record */
+	struct rx end;     /* a line that closes a record, included in it */
+	struct rx brk;     /* a line that closes a record and is not in it */
+	struct rx strip;   /* removed from the start of continuation lines */
 	struct rx trailer; /* removed from the end of content lines */
 	struct rx fields[FORMAT_MAX_FIELDS]; /* captures from pre-SIP lines */
 	int nfields;
 	enum unescape unescape;
-	int oneline;	/* a record is exactly its start line */
-	int complete;	/* a record ends when its SIP message is complete */
+	int oneline;  /* a record is exactly its start line */
+	int complete; /* a record ends when its SIP message is complete */
 	char *time_format;
 };
 
@@ -54,9 +54,9 @@ const struct format *formats_find(const struct formats *fs, const char *name);
 /* Detection: score each line with format_detect_line for every format, then
  * pick with formats_pick.  scores has fs->n entries. */
 void formats_score_line(const struct formats *fs, const char *p, size_t n,
-			unsigned *scores);
+                        unsigned *scores);
 const struct format *formats_pick(const struct formats *fs,
-				  const unsigned *scores);
+                                  const unsigned *scores);
 
 /* Matching.  One match block per caller, reused across calls; it remembers
  * the subject of its last match for rx_group. */
@@ -70,7 +70,7 @@ void rxm_free(struct rxm *m);
 int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m);
 /* The span of named group NAME of the last match; 0 if unset. */
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
-	     const char **gp, size_t *gn);
+             const char **gp, size_t *gn);
 /* Offsets of the whole last match. */
 void rx_span(const struct rxm *m, size_t *so, size_t *eo);
 

@@ -17,13 +17,13 @@ enum dir { DIR_UNKNOWN = -1, DIR_IN = 0, DIR_OUT = 1 };
 #define META_LEN 128
 
 struct record {
-	const char *raw;	/* every byte of the record's lines */
-	size_t raw_len;		/* (empty unless keep_raw) */
-	int raw_nl;		/* raw ends with a line end */
-	const char *text;	/* the unescaped SIP text */
+	const char *raw;  /* every byte of the record's lines */
+	size_t raw_len;   /* (empty unless keep_raw) */
+	int raw_nl;       /* raw ends with a line end */
+	const char *text; /* the unescaped SIP text */
 	size_t text_len;
 	uint64_t first_line, last_line;
-	int truncated;		/* over the size cap: not analysed */
+	int truncated; /* over the size cap: not analysed */
 	struct logtime time;
 	enum dir dir;
 	char peer[META_LEN], src[META_LEN], dst[META_LEN], local[META_LEN];
@@ -36,7 +36,7 @@ typedef void (*noise_fn)(void *ctx, const struct line *l);
 struct framer {
 	const struct format *fmt;
 	struct rxm md;
-	const char *name;	/* input name for diagnostics */
+	const char *name; /* input name for diagnostics */
 	int year;
 	int keep_raw;
 	size_t max_record;
@@ -47,15 +47,15 @@ struct framer {
 	int open;
 	struct buf raw, text;
 	struct record rec;
-	int sip_state;		/* complete formats: 0 before the start line,
-				   1 headers, 2 body, 3 done */
+	int sip_state; /* complete formats: 0 before the start line,
+	                  1 headers, 2 body, 3 done */
 	long body_left;
-	size_t scan;		/* text bytes already seen by the tracker */
+	size_t scan; /* text bytes already seen by the tracker */
 };
 
-void framer_init(struct framer *fr, const struct format *fmt,
-		 const char *name, int year, int keep_raw, record_fn on_record,
-		 noise_fn on_noise, void *ctx);
+void framer_init(struct framer *fr, const struct format *fmt, const char *name,
+                 int year, int keep_raw, record_fn on_record, noise_fn on_noise,
+                 void *ctx);
 void framer_line(struct framer *fr, const struct line *l);
 /* Closes the open record, if any. */
 void framer_finish(struct framer *fr);
@@ -63,6 +63,6 @@ void framer_free(struct framer *fr);
 
 /* Undo a format's line escapes, appending to OUT (exposed for tests). */
 void framer_unescape(enum unescape how, const char *p, size_t n,
-		     struct buf *out);
+                     struct buf *out);
 
 #endif

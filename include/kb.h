@@ -14,8 +14,8 @@ struct ms_entry {
 	long code;
 	int sip;
 	char *phrase;
-	char *norm;		/* normalised phrase (kb_normalize) */
-	int by_sbc;		/* generated_by = sbc */
+	char *norm; /* normalised phrase (kb_normalize) */
+	int by_sbc; /* generated_by = sbc */
 	char *cause, *action, *doc, *note;
 	long aliases[KB_MAX_ALIASES];
 	int naliases;
@@ -46,18 +46,18 @@ struct kb {
 int kb_load_dir(struct kb *kb, const char *dir);
 /* Parses one table's text (TABLE: "microsoft", "sip-status", "q850"). */
 int kb_load_text(struct kb *kb, const char *table, const char *file,
-		 const char *text, size_t len);
+                 const char *text, size_t len);
 void kb_free(struct kb *kb);
 
 /* Entries for a Microsoft code (or an alias of one).  Prefers SIP status
  * SIP and a phrase equal to PHRASE (either may be 0/NULL). */
 const struct ms_entry *kb_ms_code(const struct kb *kb, long code, int sip,
-				  const char *phrase, size_t plen);
+                                  const char *phrase, size_t plen);
 /* Entries whose phrase matches TEXT loosely, for SIP status SIP first and
  * then for any status.  Returns how many distinct codes matched (0, 1, or
  * more: candidates), filling OUT with one entry per code, at most MAX. */
-size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text,
-		    size_t n, const struct ms_entry **out, size_t max);
+size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text, size_t n,
+                    const struct ms_entry **out, size_t max);
 const struct sip_entry *kb_sip(const struct kb *kb, int code);
 const struct q850_entry *kb_q850(const struct kb *kb, int cause);
 

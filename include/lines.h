@@ -11,11 +11,11 @@
 #include "util.h"
 
 struct line {
-	const char *p;	/* content, without the line end */
+	const char *p; /* content, without the line end */
 	size_t len;
-	size_t eol;	/* bytes of line end after p[len]: 0 (last line or a
-			   piece), 1 for LF, 2 for CR LF, 3 for CR CR LF... */
-	uint64_t no;	/* 1-based line number */
+	size_t eol;     /* bytes of line end after p[len]: 0 (last line or a
+	                   piece), 1 for LF, 2 for CR LF, 3 for CR CR LF... */
+	uint64_t no;    /* 1-based line number */
 	unsigned piece; /* 0: a whole line; 1, 2, ...: pieces of a long line */
 };
 

@@ -18,7 +18,7 @@ struct logtime {
  * other characters match themselves.  YEAR is used when the format has no
  * %Y.  0 on success, -1 when S does not fit the format. */
 int logtime_parse(const char *fmt, const char *s, size_t n, int year,
-		  struct logtime *t);
+                  struct logtime *t);
 /* "2025-11-22T08:31:27.123Z" (milliseconds); "" when unset.  out >= 32. */
 void logtime_iso(const struct logtime *t, char *out, size_t size);
 /* Comparable number (microseconds since year 0, roughly); 0 when unset. */

@@ -10,15 +10,15 @@
 struct reason {
 	const char *protocol; /* "Q.850", "SIP", ... (span into the header) */
 	size_t protocol_len;
-	int cause;	      /* -1 when absent */
-	const char *text;     /* unquoted text, escapes still in place */
+	int cause;        /* -1 when absent */
+	const char *text; /* unquoted text, escapes still in place */
 	size_t text_len;
 	int has_text;
-	const char *guid;     /* Microsoft's GUID at the start of the text */
+	const char *guid; /* Microsoft's GUID at the start of the text */
 	size_t guid_len;
-	const char *phrase;   /* the text after the GUID and after a code */
+	const char *phrase; /* the text after the GUID and after a code */
 	size_t phrase_len;
-	long code;	      /* a number at the start of the text, or -1 */
+	long code; /* a number at the start of the text, or -1 */
 	int code_digits;
 };
 

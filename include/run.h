@@ -26,12 +26,12 @@ enum summode { SUM_TEXT, SUM_JSON, SUM_NONE };
 struct run_opts {
 	enum outmode mode;
 	enum summode summary;
-	const char *format;	/* forced format name, or NULL */
-	int tty;		/* output is a terminal: escape, maybe colour */
+	const char *format; /* forced format name, or NULL */
+	int tty;            /* output is a terminal: escape, maybe colour */
 	int color;
-	size_t line_cap;	/* longest line analysed */
+	size_t line_cap; /* longest line analysed */
 	size_t max_calls;
-	int year;		/* for logs without one; 0: the file's */
+	int year; /* for logs without one; 0: the file's */
 };
 
 struct run {
@@ -46,26 +46,26 @@ struct run {
 	const char *name;
 	int year;
 	const struct format *fmt;
-	int framing;		/* detection done, framer running */
+	int framing; /* detection done, framer running */
 	struct framer fr;
 	struct lines lines;
-	struct buf det;		/* detection: raw lines held for replay */
+	struct buf det; /* detection: raw lines held for replay */
 	struct detline {
 		size_t off, len, eol;
 		uint64_t no;
 		unsigned piece;
-	} *dl;
+	} * dl;
 	size_t ndl, dlcap;
 	unsigned *scores;
 	uint64_t bytes, nlines;
 	/* scratch */
 	struct sip_msg msg;
 	struct buf ob, cause, action;
-	int out_bol;		/* output is at the start of a line */
+	int out_bol; /* output is at the start of a line */
 };
 
-void run_init(struct run *r, const struct run_opts *o,
-	      const struct formats *fs, const struct kb *kb, FILE *out);
+void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,
+              const struct kb *kb, FILE *out);
 /* One input, pushed: begin, feed any number of chunks, end. */
 void run_begin(struct run *r, const char *name, int year);
 void run_feed(struct run *r, const char *p, size_t n);

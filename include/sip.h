@@ -15,17 +15,17 @@ struct sip_hdr {
 
 struct sip_msg {
 	int is_response;
-	int status;			/* responses */
-	const char *phrase;		/* responses */
+	int status;         /* responses */
+	const char *phrase; /* responses */
 	size_t phrase_len;
-	const char *method, *uri;	/* requests */
+	const char *method, *uri; /* requests */
 	size_t method_len, uri_len;
 	struct sip_hdr h[SIP_MAX_HEADERS];
 	size_t nh;
-	size_t dropped_headers;		/* headers past SIP_MAX_HEADERS */
+	size_t dropped_headers; /* headers past SIP_MAX_HEADERS */
 	const char *body;
 	size_t body_len;
-	long content_length;		/* -1: no header */
+	long content_length; /* -1: no header */
 };
 
 /* Finds the SIP start line in TEXT (lines before it are skipped) and parses
@@ -37,10 +37,10 @@ int sip_is_start_line(const char *p, size_t n);
 /* The I-th header (0-based) named NAME (full name, case-insensitive) or
  * its compact form; NULL when there is none. */
 const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
-				 size_t i);
+                                 size_t i);
 /* CSeq number and method.  0 on success. */
 int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
-	     size_t *mlen);
+             size_t *mlen);
 /* The user part of the URI in a From/To value ("+14255550100"), or the
  * whole URI if it has no user part. */
 void sip_uri_user(const char *v, size_t n, const char **up, size_t *un);

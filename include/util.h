@@ -29,7 +29,7 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_addc(struct buf *b, char c);
 void buf_adds(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void buf_clear(struct buf *b);
 void buf_free(struct buf *b);
 
@@ -38,12 +38,12 @@ void buf_free(struct buf *b);
  * from a log must go through esc_* before it reaches these. */
 extern const char *progname;
 void diag_warn(const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void diag_error(const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-int diag_errors(void);	/* number of diag_error calls so far */
-void diag_quiet(int on);	/* suppress warnings (not errors) */
+int diag_errors(void);   /* number of diag_error calls so far */
+void diag_quiet(int on); /* suppress warnings (not errors) */
 
 /* Case-insensitive comparison of a span with a NUL-terminated ASCII word. */
 int span_ieq(const char *p, size_t n, const char *word);

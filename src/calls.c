@@ -13,7 +13,7 @@ struct tx {
 	long cseq;
 	char method[12];
 	int canceled;
-	int final;		/* final status seen, 0 if none */
+	int final; /* final status seen, 0 if none */
 	int reported;
 	uint64_t report_line;
 };
@@ -113,7 +113,8 @@ static struct call *lookup(struct calls *c, const char *id, size_t n)
 	struct call *k;
 
 	for (k = c->bucket[h & (c->nbucket - 1)]; k; k = k->hnext)
-		if (k->hash == h && k->idlen == n && memcmp(k->id, id, n) == 0) {
+		if (k->hash == h && k->idlen == n &&
+		    memcmp(k->id, id, n) == 0) {
 			lru_unlink(c, k);
 			lru_push(c, k);
 			return k;
@@ -132,7 +133,7 @@ static struct call *lookup(struct calls *c, const char *id, size_t n)
 }
 
 static struct tx *find_tx(struct call *k, long cseq, const char *meth,
-			  size_t mlen, int create)
+                          size_t mlen, int create)
 {
 	int i;
 
@@ -145,7 +146,8 @@ static struct tx *find_tx(struct call *k, long cseq, const char *meth,
 	if (!create)
 		return NULL;
 	if (k->ntx == TX_PER_CALL) { /* forget the oldest transaction */
-		memmove(&k->tx[0], &k->tx[1], sizeof(k->tx[0]) * (TX_PER_CALL - 1));
+		memmove(&k->tx[0], &k->tx[1],
+		        sizeof(k->tx[0]) * (TX_PER_CALL - 1));
 		k->ntx--;
 	}
 	memset(&k->tx[k->ntx], 0, sizeof(k->tx[0]));
@@ -156,7 +158,7 @@ static struct tx *find_tx(struct call *k, long cseq, const char *meth,
 }
 
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
-			   uint64_t line, uint64_t *first_line)
+                           uint64_t line, uint64_t *first_line)
 {
 	const struct sip_hdr *id = sip_header(m, "call-id", 0);
 	const char *meth;
@@ -167,12 +169,13 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 
 	if (id == NULL || id->vlen == 0 || sip_cseq(m, &cseq, &meth, &mlen) < 0)
 		return m->is_response && m->status >= 400 && m->status != 401 &&
-				       m->status != 407
-			       ? V_FAILED
-			       : V_NONE;
+		               m->status != 407
+		           ? V_FAILED
+		           : V_NONE;
 	k = lookup(c, id->val, id->vlen);
 	if (!m->is_response) {
-		if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 && !k->counted) {
+		if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 &&
+		    !k->counted) {
 			k->counted = 1;
 			c->ncalls++;
 		}
@@ -202,5 +205,11 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 	return V_FAILED;
 }
 
-uint64_t calls_count(const struct calls *c) { return c->ncalls; }
-size_t calls_live(const struct calls *c) { return c->n; }
+uint64_t calls_count(const struct calls *c)
+{
+	return c->ncalls;
+}
+size_t calls_live(const struct calls *c)
+{
+	return c->n;
+}

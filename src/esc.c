@@ -64,7 +64,8 @@ void esc_text(struct buf *out, const char *p, size_t n, int keep_tab)
 			continue;
 		}
 		if (c >= 0x80 && (l = utf8_len(s, (size_t)(e - s))) > 0 &&
-		    !(c == 0xc2 && s[1] < 0xa0)) { /* C1 controls: U+0080-009F */
+		    !(c == 0xc2 &&
+		      s[1] < 0xa0)) { /* C1 controls: U+0080-009F */
 			s += l;
 			continue;
 		}
@@ -108,7 +109,8 @@ void esc_json(struct buf *out, const char *p, size_t n)
 		} else if (c < 0x20 || c == 0x7f) {
 			hex_byte(out, "\\u00", c);
 			s++;
-		} else if (c == 0xc2 && s + 1 < e && s[1] >= 0x80 && s[1] < 0xa0) {
+		} else if (c == 0xc2 && s + 1 < e && s[1] >= 0x80 &&
+		           s[1] < 0xa0) {
 			hex_byte(out, "\\u00", s[1]); /* C1 control */
 			s += 2;
 		} else {

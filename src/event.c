@@ -10,13 +10,15 @@
 
 #include "util.h"
 
-#define OVERVIEW_DOC                                                          \
-	"https://learn.microsoft.com/en-us/microsoftteams/troubleshoot/"      \
+#define OVERVIEW_DOC                                                           \
+	"https://learn.microsoft.com/en-us/microsoftteams/troubleshoot/"       \
 	"phone-system/direct-routing/microsoft-sip-response-codes"
 
 const char *gen_name(enum gen g)
 {
-	return g == GEN_MICROSOFT ? "microsoft" : g == GEN_SBC ? "sbc" : "unknown";
+	return g == GEN_MICROSOFT ? "microsoft"
+	       : g == GEN_SBC     ? "sbc"
+	                          : "unknown";
 }
 
 /* 52.112.0.0/14: the address range of Microsoft's Direct Routing proxies. */
@@ -66,8 +68,7 @@ static struct span hdr(const struct sip_msg *m, const char *name)
 	return s;
 }
 
-static enum gen who(const struct sip_msg *m, const struct record *r,
-		    int *to_ms)
+static enum gen who(const struct sip_msg *m, const struct record *r, int *to_ms)
 {
 	const struct sip_hdr *h;
 	const char *host;
@@ -84,8 +85,9 @@ static enum gen who(const struct sip_msg *m, const struct record *r,
 	}
 	for (i = 0; i < ARRAY_LEN(ua); i++) {
 		h = sip_header(m, ua[i], 0);
-		if (h && (span_icase_find(h->val, h->vlen, "Microsoft.PSTNHub") ||
-			  span_icase_find(h->val, h->vlen, "Microsoft.Teams")))
+		if (h &&
+		    (span_icase_find(h->val, h->vlen, "Microsoft.PSTNHub") ||
+		     span_icase_find(h->val, h->vlen, "Microsoft.Teams")))
 			return GEN_MICROSOFT;
 	}
 	if (r->dir == DIR_IN && event_ms_address(r->peer, strlen(r->peer)))
@@ -112,8 +114,8 @@ static enum gen who(const struct sip_msg *m, const struct record *r,
 }
 
 void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
-		 const struct record *r, const char *kind, const char *file,
-		 const char *format)
+                 const struct record *r, const char *kind, const char *file,
+                 const char *format)
 {
 	const char *meth;
 	size_t mlen, i, k;
@@ -139,16 +141,16 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 	sip_uri_user(ev->from.p, ev->from.n, &ev->from.p, &ev->from.n);
 	ev->to = hdr(m, "to");
 	sip_uri_user(ev->to.p, ev->to.n, &ev->to.p, &ev->to.n);
-	ev->peer = r->peer[0] ? r->peer
-		   : r->dir == DIR_UNKNOWN && r->src[0] ? r->src
-							: "";
-	for (i = 0; ; i++) {
+	ev->peer = r->peer[0]                           ? r->peer
+	           : r->dir == DIR_UNKNOWN && r->src[0] ? r->src
+	                                                : "";
+	for (i = 0;; i++) {
 		const struct sip_hdr *h = sip_header(m, "reason", i);
 
 		if (h == NULL || ev->nreasons == REASON_MAX)
 			break;
-		ev->nreasons = reason_parse(h->val, h->vlen, ev->reasons,
-					    ev->nreasons);
+		ev->nreasons =
+		    reason_parse(h->val, h->vlen, ev->reasons, ev->nreasons);
 	}
 	ev->q850 = -1;
 	for (i = 0; i < ev->nreasons; i++) {
@@ -162,7 +164,8 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 	}
 	if (txt == NULL) /* a phrase without a GUID */
 		for (i = 0; i < ev->nreasons && txt == NULL; i++)
-			if (ev->reasons[i].has_text && ev->reasons[i].phrase_len)
+			if (ev->reasons[i].has_text &&
+			    ev->reasons[i].phrase_len)
 				txt = &ev->reasons[i];
 	ev->q850e = ev->q850 >= 0 ? kb_q850(kb, ev->q850) : NULL;
 	ev->sipe = kb_sip(kb, m->status);
@@ -175,7 +178,7 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 		ev->ms_text.n = txt->phrase_len;
 		if (txt->guid)
 			ev->gen = GEN_MICROSOFT; /* only Microsoft's proxy
-						    sends GUID;phrase */
+			                            sends GUID;phrase */
 	}
 	/* 1. a Microsoft code written in the Reason text */
 	if (txt && txt->code >= 0 &&
@@ -184,7 +187,7 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 		ev->ms_code = txt->code;
 		ev->ms_source = "reason-text";
 		ev->ms = kb_ms_code(kb, txt->code, m->status, txt->phrase,
-				    txt->phrase_len);
+		                    txt->phrase_len);
 		if (ev->ms)
 			ev->gen = ev->ms->by_sbc ? GEN_SBC : GEN_MICROSOFT;
 		else if (txt->code / 1000 == 560)
@@ -198,7 +201,7 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 		const struct ms_entry *out[EVENT_MAX_CANDIDATES];
 
 		k = kb_ms_phrase(kb, m->status, txt->phrase, txt->phrase_len,
-				 out, EVENT_MAX_CANDIDATES);
+		                 out, EVENT_MAX_CANDIDATES);
 		if (k == 1) {
 			ev->ms = out[0];
 			ev->ms_code = out[0]->code;
@@ -206,7 +209,8 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 			return;
 		}
 		if (k > 1) {
-			ev->ncand = k < EVENT_MAX_CANDIDATES ? k : EVENT_MAX_CANDIDATES;
+			ev->ncand =
+			    k < EVENT_MAX_CANDIDATES ? k : EVENT_MAX_CANDIDATES;
 			memcpy(ev->cand, out, ev->ncand * sizeof(out[0]));
 			return;
 		}
@@ -222,18 +226,21 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 static void status_class(int status, struct buf *b)
 {
 	static const char *cls[] = {
-		"", "", "",
-		"a redirection",
-		"a client error: the request was refused as sent",
-		"a server error: the server failed to handle a valid request",
-		"a global failure: no other destination will accept the call"};
+	    "",
+	    "",
+	    "",
+	    "a redirection",
+	    "a client error: the request was refused as sent",
+	    "a server error: the server failed to handle a valid request",
+	    "a global failure: no other destination will accept the call"};
 
 	buf_printf(b, "SIP %d is %s.", status,
-		   status >= 300 && status < 700 ? cls[status / 100] : "unknown");
+	           status >= 300 && status < 700 ? cls[status / 100]
+	                                         : "unknown");
 }
 
 void event_explain(const struct event *ev, struct buf *cause,
-		   struct buf *action, const char **doc)
+                   struct buf *action, const char **doc)
 {
 	buf_clear(cause);
 	buf_clear(action);
@@ -250,35 +257,41 @@ void event_explain(const struct event *ev, struct buf *cause,
 
 		buf_adds(cause, "Microsoft's phrase fits several codes (");
 		for (i = 0; i < ev->ncand; i++) {
-			buf_printf(cause, "%s%ld", i ? ", " : "", ev->cand[i]->code);
+			buf_printf(cause, "%s%ld", i ? ", " : "",
+			           ev->cand[i]->code);
 			if (ev->cand[i]->action && ev->cand[0]->action &&
-			    strcmp(ev->cand[i]->action, ev->cand[0]->action) != 0)
+			    strcmp(ev->cand[i]->action, ev->cand[0]->action) !=
+			        0)
 				same = 0;
 		}
 		buf_printf(cause, "); for %ld: %s", ev->cand[0]->code,
-			   ev->cand[0]->cause ? ev->cand[0]->cause : "");
+		           ev->cand[0]->cause ? ev->cand[0]->cause : "");
 		if (same)
-			buf_adds(action, ev->cand[0]->action ? ev->cand[0]->action : "");
+			buf_adds(action, ev->cand[0]->action
+			                     ? ev->cand[0]->action
+			                     : "");
 		else
-			buf_printf(action,
-				   "Compare the candidates in Microsoft's article; "
-				   "for %ld: %s",
-				   ev->cand[0]->code,
-				   ev->cand[0]->action ? ev->cand[0]->action : "");
+			buf_printf(
+			    action,
+			    "Compare the candidates in Microsoft's article; "
+			    "for %ld: %s",
+			    ev->cand[0]->code,
+			    ev->cand[0]->action ? ev->cand[0]->action : "");
 		*doc = ev->cand[0]->doc;
 		return;
 	}
 	if (ev->ms_source && strcmp(ev->ms_source, "sbc-560") == 0)
-		buf_printf(cause, "The SBC itself sent this final response to "
-				  "Microsoft (code %ld): start on the SBC. ",
-			   ev->ms_code);
+		buf_printf(cause,
+		           "The SBC itself sent this final response to "
+		           "Microsoft (code %ld): start on the SBC. ",
+		           ev->ms_code);
 	if (ev->sipe && ev->sipe->meaning)
 		buf_adds(cause, ev->sipe->meaning);
 	else
 		status_class(ev->status, cause);
 	if (ev->q850e && ev->q850e->meaning)
 		buf_printf(cause, " Q.850 cause %d (%s): %s", ev->q850,
-			   ev->q850e->name, ev->q850e->meaning);
+		           ev->q850e->name, ev->q850e->meaning);
 	/* Cause 16 and 31 say little; the SIP status's advice is better. */
 	if (ev->q850e && ev->q850e->action && ev->q850 != 16 && ev->q850 != 31)
 		buf_adds(action, ev->q850e->action);

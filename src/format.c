@@ -52,7 +52,7 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 		return 0;
 	m->subject = p;
 	rc = pcre2_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
-			 match_context());
+	                 match_context());
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
@@ -62,17 +62,16 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 
 		pcre2_get_error_message(rc, msg, sizeof(msg));
 		diag_warn(NULL, "pattern /%s/ gave up on a line: %s", rx->src,
-			  (char *)msg);
+		          (char *)msg);
 		limit_warned = 1;
 	}
 	return -1;
 }
 
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
-	     const char **gp, size_t *gn)
+             const char **gp, size_t *gn)
 {
-	int num = pcre2_substring_number_from_name(rx->code,
-						   (PCRE2_SPTR)name);
+	int num = pcre2_substring_number_from_name(rx->code, (PCRE2_SPTR)name);
 	PCRE2_SIZE *ov;
 
 	if (num <= 0 || (uint32_t)num >= pcre2_get_ovector_count(m->md))
@@ -94,7 +93,7 @@ void rx_span(const struct rxm *m, size_t *so, size_t *eo)
 }
 
 static int rx_compile(struct rx *rx, const char *src, const char *file,
-		      unsigned lineno)
+                      unsigned lineno)
 {
 	int err;
 	PCRE2_SIZE off;
@@ -105,12 +104,12 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 		free(rx->src);
 	}
 	rx->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-				 PCRE2_DUPNAMES, &err, &off, NULL);
+	                         PCRE2_DUPNAMES, &err, &off, NULL);
 	rx->src = xstrdup(src);
 	if (rx->code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		fprintf(stderr, "%s: %s:%u: error: regex at offset %zu: %s\n",
-			progname, file, lineno, (size_t)off, (char *)msg);
+		        progname, file, lineno, (size_t)off, (char *)msg);
 		return -1;
 	}
 	/* JIT is an optimisation: if it fails the interpreter still works. */
@@ -154,7 +153,7 @@ static int parse_bool(const char *v, int *out)
 	    strcmp(v, "1") == 0)
 		*out = 1;
 	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-		 strcmp(v, "0") == 0)
+	         strcmp(v, "0") == 0)
 		*out = 0;
 	else
 		return -1;
@@ -211,7 +210,7 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 		line = xmemdup(p, n);
 		p = nl ? nl + 1 : end;
 		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
-				 line[n - 1] == '\t'))
+		                 line[n - 1] == '\t'))
 			line[--n] = '\0';
 		key = line;
 		while (*key == ' ' || *key == '\t')
@@ -226,21 +225,22 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 			*val++ = '\0';
 		while (*val == ' ' || *val == '\t')
 			val++;
-#define ERR(...)                                                        \
-	do {                                                            \
-		fprintf(stderr, "%s: %s:%u: error: ", progname, file,   \
-			lineno);                                        \
-		fprintf(stderr, __VA_ARGS__);                           \
-		fputc('\n', stderr);                                    \
-		bad = 1;                                                \
+#define ERR(...)                                                               \
+	do {                                                                   \
+		fprintf(stderr, "%s: %s:%u: error: ", progname, file, lineno); \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		bad = 1;                                                       \
 	} while (0)
 		if (*val == '\0') {
 			ERR("'%s' needs a value", key);
 		} else if (strcmp(key, "name") == 0) {
-			if (strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789-_."
-				   ) != strlen(val))
+			if (strspn(val,
+			           "abcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+			    strlen(val))
 				ERR("name '%s': use lower-case letters, digits "
-				    "and - _ .", val);
+				    "and - _ .",
+				    val);
 			set_str(&f->name, val);
 		} else if (strcmp(key, "description") == 0) {
 			set_str(&f->description, val);
@@ -272,8 +272,8 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 				ERR("at most %d field lines",
 				    FORMAT_MAX_FIELDS);
 			else
-				bad |= rx_compile(&f->fields[f->nfields++],
-						  val, file, lineno);
+				bad |= rx_compile(&f->fields[f->nfields++], val,
+				                  file, lineno);
 		} else if (strcmp(key, "unescape") == 0) {
 			if (strcmp(val, "none") == 0)
 				f->unescape = UNESC_NONE;
@@ -302,12 +302,12 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 	}
 	if (!bad && f->name == NULL) {
 		fprintf(stderr, "%s: %s: error: no 'name' line\n", progname,
-			file);
+		        file);
 		bad = 1;
 	}
 	if (!bad && f->start.code == NULL) {
 		fprintf(stderr, "%s: %s: error: no 'start' line\n", progname,
-			file);
+		        file);
 		bad = 1;
 	}
 	if (bad) {
@@ -332,7 +332,7 @@ static int read_file(const char *path, struct buf *b)
 
 	if (fp == NULL) {
 		fprintf(stderr, "%s: %s: error: %s\n", progname, path,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
@@ -351,7 +351,7 @@ int formats_load_dir(struct formats *fs, const char *dir)
 
 	if (d == NULL) {
 		fprintf(stderr, "%s: %s: error: %s\n", progname, dir,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -372,7 +372,7 @@ int formats_load_dir(struct formats *fs, const char *dir)
 		if (read_file(path.p, &text) < 0) {
 			rc = -1;
 		} else if ((f = format_parse(path.p, text.p ? text.p : "",
-					     text.len)) == NULL) {
+		                             text.len)) == NULL) {
 			rc = -1;
 		} else {
 			for (j = 0; j < fs->n; j++)
@@ -382,7 +382,7 @@ int formats_load_dir(struct formats *fs, const char *dir)
 				format_free(fs->v[j]);
 			} else {
 				fs->v = xrealloc(fs->v,
-						 (fs->n + 1) * sizeof(*fs->v));
+				                 (fs->n + 1) * sizeof(*fs->v));
 				fs->n++;
 			}
 			fs->v[j] = f;
@@ -421,7 +421,7 @@ const struct format *formats_find(const struct formats *fs, const char *name)
 }
 
 void formats_score_line(const struct formats *fs, const char *p, size_t n,
-			unsigned *scores)
+                        unsigned *scores)
 {
 	static struct rxm md;
 	size_t i;
@@ -435,15 +435,15 @@ void formats_score_line(const struct formats *fs, const char *p, size_t n,
 			if (rx_match(&f->detect, p, n, &md) == 1)
 				scores[i]++;
 		} else if ((f->literal == NULL ||
-			    memmem(p, n, f->literal, f->literal_len)) &&
-			   rx_match(&f->start, p, n, &md) == 1) {
+		            memmem(p, n, f->literal, f->literal_len)) &&
+		           rx_match(&f->start, p, n, &md) == 1) {
 			scores[i]++;
 		}
 	}
 }
 
 const struct format *formats_pick(const struct formats *fs,
-				  const unsigned *scores)
+                                  const unsigned *scores)
 {
 	const struct format *best = NULL;
 	unsigned bs = 0;
@@ -454,7 +454,8 @@ const struct format *formats_pick(const struct formats *fs,
 	   when no other format recognised a line. */
 	for (pass = 0; pass < 2 && best == NULL; pass++)
 		for (i = 0; i < fs->n; i++) {
-			if (scores[i] == 0 || (pass == 0) != (fs->v[i]->priority >= 0))
+			if (scores[i] == 0 ||
+			    (pass == 0) != (fs->v[i]->priority >= 0))
 				continue;
 			if (best == NULL || scores[i] > bs ||
 			    (scores[i] == bs &&

@@ -13,9 +13,9 @@
 
 #define DEFAULT_MAX_RECORD (1024 * 1024)
 
-void framer_init(struct framer *fr, const struct format *fmt,
-		 const char *name, int year, int keep_raw, record_fn on_record,
-		 noise_fn on_noise, void *ctx)
+void framer_init(struct framer *fr, const struct format *fmt, const char *name,
+                 int year, int keep_raw, record_fn on_record, noise_fn on_noise,
+                 void *ctx)
 {
 	memset(fr, 0, sizeof(*fr));
 	fr->fmt = fmt;
@@ -37,7 +37,7 @@ void framer_free(struct framer *fr)
 }
 
 void framer_unescape(enum unescape how, const char *p, size_t n,
-		     struct buf *out)
+                     struct buf *out)
 {
 	const char *e = p + n, *s = p;
 
@@ -53,8 +53,8 @@ void framer_unescape(enum unescape how, const char *p, size_t n,
 			    h[2] <= '7' && h[3] >= '0' && h[3] <= '7') {
 				buf_add(out, s, (size_t)(h - s));
 				buf_addc(out, (char)((h[1] - '0') * 64 +
-						     (h[2] - '0') * 8 +
-						     (h[3] - '0')));
+				                     (h[2] - '0') * 8 +
+				                     (h[3] - '0')));
 				p = s = h + 4;
 			} else {
 				p = h + 1;
@@ -88,7 +88,7 @@ void framer_unescape(enum unescape how, const char *p, size_t n,
 }
 
 static void copy_group(struct framer *fr, const struct rx *rx,
-		       const char *gname, char *dst)
+                       const char *gname, char *dst)
 {
 	const char *g;
 	size_t gn;
@@ -108,9 +108,10 @@ static enum dir dir_word(const char *g, size_t gn)
 	if (gn == 0)
 		return DIR_UNKNOWN;
 	c = (char)tolower((unsigned char)g[0]);
-	if (c == 'i' || c == 'r')	/* incoming, in, received, recv, rcv, rx */
+	if (c == 'i' || c == 'r') /* incoming, in, received, recv, rcv, rx */
 		return DIR_IN;
-	if (c == 'o' || c == 's' || c == 't') /* outgoing, sent, snd, tx, transmitting */
+	if (c == 'o' || c == 's' ||
+	    c == 't') /* outgoing, sent, snd, tx, transmitting */
 		return DIR_OUT;
 	return DIR_UNKNOWN;
 }
@@ -131,7 +132,7 @@ static void capture(struct framer *fr, const struct rx *rx)
 	if (!fr->rec.time.set && fr->fmt->time_format &&
 	    rx_group(rx, &fr->md, "time", &g, &gn))
 		(void)logtime_parse(fr->fmt->time_format, g, gn, fr->year,
-				    &fr->rec.time);
+		                    &fr->rec.time);
 }
 
 static int header_like(const char *p, size_t n)
@@ -142,8 +143,8 @@ static int header_like(const char *p, size_t n)
 		return 1; /* folding */
 	if (n == 0 || !isalpha((unsigned char)p[0]))
 		return 0;
-	while (i < n && (isalnum((unsigned char)p[i]) ||
-			 strchr("-.!%*_+`'~", p[i])))
+	while (i < n &&
+	       (isalnum((unsigned char)p[i]) || strchr("-.!%*_+`'~", p[i])))
 		i++;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
@@ -190,7 +191,8 @@ static void track(struct framer *fr, size_t eol)
 			if (qn == 0) {
 				fr->sip_state = fr->body_left > 0 ? 2 : 3;
 			} else if (is_content_length(q, qn)) {
-				const char *v = (const char *)memchr(q, ':', qn) + 1;
+				const char *v =
+				    (const char *)memchr(q, ':', qn) + 1;
 				size_t vn = qn - (size_t)(v - q);
 				long long cl;
 
@@ -233,14 +235,15 @@ static void add_raw(struct framer *fr, const struct line *l)
 
 /* Add a line's content (from offset OFF) to the record's text. */
 static void add_content(struct framer *fr, const struct line *l, size_t off,
-			int first)
+                        int first)
 {
 	const struct format *f = fr->fmt;
 	const char *p = l->p + off;
 	size_t n = l->len - off, so, eo;
 	int i;
 
-	if (!first && f->strip.code && rx_match(&f->strip, p, n, &fr->md) == 1) {
+	if (!first && f->strip.code &&
+	    rx_match(&f->strip, p, n, &fr->md) == 1) {
 		rx_span(&fr->md, &so, &eo);
 		if (so == 0) {
 			p += eo;
@@ -265,10 +268,10 @@ static void add_content(struct framer *fr, const struct line *l, size_t off,
 		fr->sip_state = 1; /* only used to stop field captures */
 	if (fr->raw.len > fr->max_record || fr->text.len > fr->max_record) {
 		diag_warn(fr->name,
-			  "line %llu: record longer than %zu bytes; not "
-			  "analysed",
-			  (unsigned long long)fr->rec.first_line,
-			  fr->max_record);
+		          "line %llu: record longer than %zu bytes; not "
+		          "analysed",
+		          (unsigned long long)fr->rec.first_line,
+		          fr->max_record);
 		fr->rec.truncated = 1;
 		close_record(fr);
 	}
@@ -292,8 +295,8 @@ static void open_record(struct framer *fr, const struct line *l)
 	/* the SIP text starts at group 'sip' when there is one, else after
 	   the match; read its offset before capture() reuses md */
 	off = rx_group(&fr->fmt->start, &fr->md, "sip", &g, &gn)
-		      ? (size_t)(g - l->p)
-		      : eo;
+	          ? (size_t)(g - l->p)
+	          : eo;
 	capture(fr, &fr->fmt->start);
 	add_raw(fr, l);
 	add_content(fr, l, off, 1);
@@ -303,8 +306,8 @@ static int is_start(struct framer *fr, const struct line *l)
 {
 	const struct format *f = fr->fmt;
 
-	if (f->literal && memmem(l->p, l->len, f->literal, f->literal_len) ==
-				  NULL)
+	if (f->literal &&
+	    memmem(l->p, l->len, f->literal, f->literal_len) == NULL)
 		return 0;
 	return rx_match(&f->start, l->p, l->len, &fr->md) == 1;
 }
@@ -316,9 +319,9 @@ void framer_line(struct framer *fr, const struct line *l)
 	if (l->piece) {
 		if (l->piece == 1)
 			diag_warn(fr->name,
-				  "line %llu: longer than %zu bytes; not "
-				  "analysed",
-				  (unsigned long long)l->no, l->len);
+			          "line %llu: longer than %zu bytes; not "
+			          "analysed",
+			          (unsigned long long)l->no, l->len);
 		close_record(fr);
 		fr->on_noise(fr->ctx, l);
 		return;
@@ -333,7 +336,8 @@ void framer_line(struct framer *fr, const struct line *l)
 	if (is_start(fr, l)) {
 		close_record(fr);
 		open_record(fr, l);
-		if (fr->open && (f->oneline || (f->complete && fr->sip_state == 3)))
+		if (fr->open &&
+		    (f->oneline || (f->complete && fr->sip_state == 3)))
 			close_record(fr);
 		return;
 	}
@@ -365,4 +369,7 @@ void framer_line(struct framer *fr, const struct line *l)
 	fr->on_noise(fr->ctx, l);
 }
 
-void framer_finish(struct framer *fr) { close_record(fr); }
+void framer_finish(struct framer *fr)
+{
+	close_record(fr);
+}

@@ -22,12 +22,12 @@ struct input {
 	char *name;
 	int state;
 	int gzip;
-	int eof;		/* the fd is at its end */
-	uint64_t raw;		/* bytes read from fd */
-	uint64_t members;	/* gzip members completed */
+	int eof;          /* the fd is at its end */
+	uint64_t raw;     /* bytes read from fd */
+	uint64_t members; /* gzip members completed */
 	z_stream zs;
 	int zinit;
-	unsigned char *in;	/* INBUF bytes */
+	unsigned char *in; /* INBUF bytes */
 	size_t inpos, inlen;
 };
 
@@ -56,10 +56,22 @@ struct input *input_open(const char *path)
 	return input_fdopen(fd, path);
 }
 
-const char *input_name(const struct input *in) { return in->name; }
-int input_is_gzip(const struct input *in) { return in->gzip; }
-uint64_t input_raw_bytes(const struct input *in) { return in->raw; }
-int input_fd(const struct input *in) { return in->fd; }
+const char *input_name(const struct input *in)
+{
+	return in->name;
+}
+int input_is_gzip(const struct input *in)
+{
+	return in->gzip;
+}
+uint64_t input_raw_bytes(const struct input *in)
+{
+	return in->raw;
+}
+int input_fd(const struct input *in)
+{
+	return in->fd;
+}
 
 /* Refill in->in keeping unread bytes; returns bytes available, -1 on error. */
 static ssize_t fill(struct input *in)
@@ -121,11 +133,11 @@ static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 				return -1;
 			if (in->inlen == 0) {
 				diag_error(in->name,
-					   "truncated gzip data (ends inside "
-					   "member %llu after %llu compressed "
-					   "bytes)",
-					   (unsigned long long)in->members + 1,
-					   (unsigned long long)in->raw);
+				           "truncated gzip data (ends inside "
+				           "member %llu after %llu compressed "
+				           "bytes)",
+				           (unsigned long long)in->members + 1,
+				           (unsigned long long)in->raw);
 				in->state = ST_FAILED;
 				return -1;
 			}
@@ -147,15 +159,15 @@ static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 			if (in->inpos == in->inlen) {
 				in->state = ST_END;
 			} else if (is_gzip_magic(in->in + in->inpos,
-						 in->inlen - in->inpos)) {
+			                         in->inlen - in->inpos)) {
 				inflateReset(&in->zs);
 			} else {
-				diag_warn(in->name,
-					  "%llu bytes of trailing data after "
-					  "gzip member %llu ignored",
-					  (unsigned long long)(in->inlen -
-							       in->inpos),
-					  (unsigned long long)in->members);
+				diag_warn(
+				    in->name,
+				    "%llu bytes of trailing data after "
+				    "gzip member %llu ignored",
+				    (unsigned long long)(in->inlen - in->inpos),
+				    (unsigned long long)in->members);
 				in->state = ST_END;
 			}
 			if (got > 0)
@@ -166,11 +178,11 @@ static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 		}
 		if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			diag_error(in->name,
-				   "corrupt gzip data near compressed byte "
-				   "%llu: %s",
-				   (unsigned long long)(in->raw - in->inlen +
-							in->inpos),
-				   in->zs.msg ? in->zs.msg : zError(ret));
+			           "corrupt gzip data near compressed byte "
+			           "%llu: %s",
+			           (unsigned long long)(in->raw - in->inlen +
+			                                in->inpos),
+			           in->zs.msg ? in->zs.msg : zError(ret));
 			in->state = ST_FAILED;
 			return -1;
 		}

@@ -25,8 +25,9 @@ void kb_normalize(const char *p, size_t n, struct buf *out)
 			if (space && out->len > 0)
 				buf_addc(out, ' ');
 			space = 0;
-			if (c == '0' && i + 1 < n && (p[i + 1] == 'x' || p[i + 1] == 'X') &&
-			    i + 2 < n && isxdigit((unsigned char)p[i + 2])) {
+			if (c == '0' && i + 1 < n &&
+			    (p[i + 1] == 'x' || p[i + 1] == 'X') && i + 2 < n &&
+			    isxdigit((unsigned char)p[i + 2])) {
 				i += 2;
 				while (i < n && isxdigit((unsigned char)p[i]))
 					i++;
@@ -40,12 +41,13 @@ void kb_normalize(const char *p, size_t n, struct buf *out)
 				continue;
 			}
 			while (i < n && isalnum((unsigned char)p[i])) {
-				buf_addc(out, (char)tolower((unsigned char)p[i]));
+				buf_addc(out,
+				         (char)tolower((unsigned char)p[i]));
 				i++;
 			}
 			/* British spelling in some articles and traces */
-			if (out->len >= 9 &&
-			    memcmp(out->p + out->len - 9, "cancelled", 9) == 0) {
+			if (out->len >= 9 && memcmp(out->p + out->len - 9,
+			                            "cancelled", 9) == 0) {
 				memcpy(out->p + out->len - 3, "ed", 2);
 				out->len -= 1;
 				out->p[out->len] = '\0';
@@ -83,7 +85,10 @@ static long parse_long(const char *s, int *ok)
 	return v;
 }
 
-static char *dup_or_null(const char *s) { return *s ? xstrdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+	return *s ? xstrdup(s) : NULL;
+}
 
 static void ms_free(struct ms_entry *e)
 {
@@ -96,20 +101,20 @@ static void ms_free(struct ms_entry *e)
 }
 
 int kb_load_text(struct kb *kb, const char *table, const char *file,
-		 const char *text, size_t len)
+                 const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 	char *names[MAX_COLS];
 	int nnames = 0, i, bad = 0;
 	unsigned lineno = 0;
 	struct buf norm = {0};
-	static const char *required_ms[] = {"ms_code", "sip_code", "phrase",
-					    "generated_by", "cause", "action",
-					    "doc"};
+	static const char *required_ms[] = {
+	    "ms_code", "sip_code", "phrase", "generated_by",
+	    "cause",   "action",   "doc"};
 	static const char *required_sip[] = {"code", "phrase", "meaning",
-					     "action"};
+	                                     "action"};
 	static const char *required_q[] = {"cause", "name", "meaning",
-					   "action"};
+	                                   "action"};
 	const char **req;
 	size_t nreq;
 
@@ -123,12 +128,12 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 		req = required_q;
 		nreq = ARRAY_LEN(required_q);
 	}
-#define ERR(...)                                                              \
-	do {                                                                  \
+#define ERR(...)                                                               \
+	do {                                                                   \
 		fprintf(stderr, "%s: %s:%u: error: ", progname, file, lineno); \
-		fprintf(stderr, __VA_ARGS__);                                 \
-		fputc('\n', stderr);                                          \
-		bad = 1;                                                      \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		bad = 1;                                                       \
 	} while (0)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -172,7 +177,10 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 			free(line);
 			continue;
 		}
-#define COL(name) (col_index(names, nnames, name) >= 0 ? r.col[col_index(names, nnames, name)] : "")
+#define COL(name)                                                              \
+	(col_index(names, nnames, name) >= 0                                   \
+	     ? r.col[col_index(names, nnames, name)]                           \
+	     : "")
 		if (strcmp(table, "microsoft") == 0) {
 			struct ms_entry e;
 			int ok1, ok2;
@@ -182,12 +190,14 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 			memset(&e, 0, sizeof(e));
 			e.code = parse_long(COL("ms_code"), &ok1);
 			e.sip = (int)parse_long(COL("sip_code"), &ok2);
-			if (!ok1 || !ok2 || e.code < 0 || e.sip < 0 || e.sip > 699) {
+			if (!ok1 || !ok2 || e.code < 0 || e.sip < 0 ||
+			    e.sip > 699) {
 				ERR("ms_code and sip_code must be numbers");
 				free(line);
 				continue;
 			}
-			if (strcmp(gb, "sbc") != 0 && strcmp(gb, "microsoft") != 0) {
+			if (strcmp(gb, "sbc") != 0 &&
+			    strcmp(gb, "microsoft") != 0) {
 				ERR("generated_by must be sbc or microsoft");
 				free(line);
 				continue;
@@ -200,7 +210,8 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 			e.action = dup_or_null(COL("action"));
 			e.doc = dup_or_null(COL("doc"));
 			e.note = dup_or_null(COL("note"));
-			for (al = COL("aliases"); *al && e.naliases < KB_MAX_ALIASES;) {
+			for (al = COL("aliases");
+			     *al && e.naliases < KB_MAX_ALIASES;) {
 				int ok;
 				char tmp[24];
 				size_t l = strcspn(al, ",");
@@ -219,13 +230,15 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 					al++;
 			}
 			for (k = 0; k < kb->nms; k++)
-				if (kb->ms[k].code == e.code && kb->ms[k].sip == e.sip &&
+				if (kb->ms[k].code == e.code &&
+				    kb->ms[k].sip == e.sip &&
 				    strcmp(kb->ms[k].norm, e.norm) == 0)
 					break;
 			if (k < kb->nms) {
 				ms_free(&kb->ms[k]);
 			} else {
-				kb->ms = xrealloc(kb->ms, (kb->nms + 1) * sizeof(*kb->ms));
+				kb->ms = xrealloc(kb->ms, (kb->nms + 1) *
+				                              sizeof(*kb->ms));
 				kb->nms++;
 			}
 			kb->ms[k] = e;
@@ -235,7 +248,8 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 			struct sip_entry *e;
 
 			if (!ok || code < 100 || code > 699) {
-				ERR("code must be a SIP status from 100 to 699");
+				ERR("code must be a SIP status from 100 to "
+				    "699");
 				free(line);
 				continue;
 			}
@@ -260,7 +274,8 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 			struct q850_entry *e;
 
 			if (!ok || cause < 0 || cause > 127) {
-				ERR("cause must be a Q.850 cause from 0 to 127");
+				ERR("cause must be a Q.850 cause from 0 to "
+				    "127");
 				free(line);
 				continue;
 			}
@@ -283,7 +298,8 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 	}
 #undef ERR
 	if (nnames == 0 && !bad) {
-		fprintf(stderr, "%s: %s: error: no header row\n", progname, file);
+		fprintf(stderr, "%s: %s: error: no header row\n", progname,
+		        file);
 		bad = 1;
 	}
 	for (i = 0; i < nnames; i++)
@@ -295,8 +311,8 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 int kb_load_dir(struct kb *kb, const char *dir)
 {
 	static const char *tables[][2] = {{"microsoft", "microsoft.tsv"},
-					  {"sip-status", "sip-status.tsv"},
-					  {"q850", "q850.tsv"}};
+	                                  {"sip-status", "sip-status.tsv"},
+	                                  {"q850", "q850.tsv"}};
 	size_t t;
 	int rc = 0;
 
@@ -311,7 +327,7 @@ int kb_load_dir(struct kb *kb, const char *dir)
 		if (fp == NULL) {
 			if (errno != ENOENT) {
 				fprintf(stderr, "%s: %s: error: %s\n", progname,
-					path.p, strerror(errno));
+				        path.p, strerror(errno));
 				rc = -1;
 			}
 			buf_free(&path);
@@ -321,7 +337,7 @@ int kb_load_dir(struct kb *kb, const char *dir)
 			buf_add(&text, tmp, n);
 		fclose(fp);
 		if (kb_load_text(kb, tables[t][0], path.p, text.p ? text.p : "",
-				 text.len) < 0)
+		                 text.len) < 0)
 			rc = -1;
 		buf_free(&path);
 		buf_free(&text);
@@ -355,7 +371,7 @@ void kb_free(struct kb *kb)
 }
 
 const struct ms_entry *kb_ms_code(const struct kb *kb, long code, int sip,
-				  const char *phrase, size_t plen)
+                                  const char *phrase, size_t plen)
 {
 	const struct ms_entry *best = NULL;
 	int best_score = -1;
@@ -373,8 +389,9 @@ const struct ms_entry *kb_ms_code(const struct kb *kb, long code, int sip,
 			hit = e->aliases[a] == code;
 		if (!hit)
 			continue;
-		score = (e->code == code ? 4 : 0) + (sip && e->sip == sip ? 2 : 0) +
-			(norm.len && strcmp(e->norm, norm.p) == 0 ? 8 : 0);
+		score = (e->code == code ? 4 : 0) +
+		        (sip && e->sip == sip ? 2 : 0) +
+		        (norm.len && strcmp(e->norm, norm.p) == 0 ? 8 : 0);
 		if (score > best_score) {
 			best = e;
 			best_score = score;
@@ -391,11 +408,12 @@ static int word_prefix(const char *a, const char *b)
 	const char *s = la < lb ? a : b, *l = la < lb ? b : a;
 	size_t ls = la < lb ? la : lb;
 
-	return ls >= 8 && strncmp(s, l, ls) == 0 && (l[ls] == ' ' || l[ls] == '\0');
+	return ls >= 8 && strncmp(s, l, ls) == 0 &&
+	       (l[ls] == ' ' || l[ls] == '\0');
 }
 
-size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text,
-		    size_t n, const struct ms_entry **out, size_t max)
+size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text, size_t n,
+                    const struct ms_entry **out, size_t max)
 {
 	struct buf norm = {0};
 	size_t i, k, found = 0;
@@ -415,7 +433,7 @@ size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text,
 			if ((pass == 0 || pass == 2) && e->sip != sip)
 				continue;
 			if (pass < 2 ? strcmp(e->norm, norm.p) != 0
-				     : !word_prefix(e->norm, norm.p))
+			             : !word_prefix(e->norm, norm.p))
 				continue;
 			for (k = 0; k < found && k < max; k++)
 				if (out[k]->code == e->code)
@@ -432,11 +450,12 @@ size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text,
 
 const struct sip_entry *kb_sip(const struct kb *kb, int code)
 {
-	return code >= 0 && code < (int)ARRAY_LEN(kb->sip) ? kb->sip[code] : NULL;
+	return code >= 0 && code < (int)ARRAY_LEN(kb->sip) ? kb->sip[code]
+	                                                   : NULL;
 }
 
 const struct q850_entry *kb_q850(const struct kb *kb, int cause)
 {
 	return cause >= 0 && cause < (int)ARRAY_LEN(kb->q850) ? kb->q850[cause]
-							      : NULL;
+	                                                      : NULL;
 }

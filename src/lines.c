@@ -92,4 +92,7 @@ void lines_finish(struct lines *ls)
 	}
 }
 
-void lines_free(struct lines *ls) { buf_free(&ls->part); }
+void lines_free(struct lines *ls)
+{
+	buf_free(&ls->part);
+}

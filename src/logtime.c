@@ -28,7 +28,7 @@ static int num(const char **p, const char *e, int maxd, int *out)
 static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
 
 int logtime_parse(const char *fmt, const char *s, size_t n, int year,
-		  struct logtime *t)
+                  struct logtime *t)
 {
 	const char *p = s, *e = s + n;
 	int v;
@@ -58,7 +58,8 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			t->has_date = 1;
 			break;
 		case 'm':
-			if (num(&p, e, 2, &t->mon) < 0 || t->mon < 1 || t->mon > 12)
+			if (num(&p, e, 2, &t->mon) < 0 || t->mon < 1 ||
+			    t->mon > 12)
 				return -1;
 			t->has_date = 1;
 			break;
@@ -67,7 +68,8 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 				p++;
 			/* fall through */
 		case 'd':
-			if (num(&p, e, 2, &t->day) < 0 || t->day < 1 || t->day > 31)
+			if (num(&p, e, 2, &t->day) < 0 || t->day < 1 ||
+			    t->day > 31)
 				return -1;
 			t->has_date = 1;
 			break;
@@ -182,11 +184,11 @@ void logtime_iso(const struct logtime *t, char *out, size_t size)
 	}
 	if (t->has_date)
 		snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-			 t->year % 10000, t->mon, t->day, t->hour, t->min,
-			 t->sec, t->usec / 1000);
+		         t->year % 10000, t->mon, t->day, t->hour, t->min,
+		         t->sec, t->usec / 1000);
 	else
 		snprintf(out, size, "%02d:%02d:%02d.%03ld", t->hour, t->min,
-			 t->sec, t->usec / 1000);
+		         t->sec, t->usec / 1000);
 }
 
 long long logtime_key(const struct logtime *t)
@@ -196,6 +198,8 @@ long long logtime_key(const struct logtime *t)
 	if (!t->set)
 		return 0;
 	k = ((((long long)t->year * 13 + t->mon) * 32 + t->day) * 24 +
-	     t->hour) * 60 + t->min;
+	     t->hour) *
+	        60 +
+	    t->min;
 	return (k * 61 + t->sec) * 1000000LL + t->usec;
 }

@@ -24,12 +24,13 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
-		"usage: sipwhy [-o annotated|failures|json|summary] [-s text|json|none]\n"
-		"              [-F format] [-K dir] [--year YYYY] [--color=auto|always|never]\n"
-		"              [-q] [file ...]\n"
-		"       sipwhy formats\n"
-		"       sipwhy -h | -V\n");
+	fprintf(fp, "usage: sipwhy [-o annotated|failures|json|summary] [-s "
+	            "text|json|none]\n"
+	            "              [-F format] [-K dir] [--year YYYY] "
+	            "[--color=auto|always|never]\n"
+	            "              [-q] [file ...]\n"
+	            "       sipwhy formats\n"
+	            "       sipwhy -h | -V\n");
 }
 
 static int is_dir(const char *p)
@@ -39,8 +40,9 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The shipped patterns: the installed directory, or patterns/ beside the
- * executable when it runs from its build tree. */
+/* The shipped patterns: the installed directory; else, for a relocated
+ * install, ../share/sipwhy/patterns from the executable; else patterns/
+ * beside the executable when it runs from its build tree. */
 static char *shipped_dir(void)
 {
 	char exe[PATH_MAX], *slash;
@@ -55,6 +57,10 @@ static char *shipped_dir(void)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
+			buf_printf(&b, "%s/../share/sipwhy/patterns", exe);
+			if (is_dir(b.p))
+				return b.p;
+			buf_clear(&b);
 			buf_printf(&b, "%s/patterns", exe);
 			if (is_dir(b.p))
 				return b.p;
@@ -65,7 +71,7 @@ static char *shipped_dir(void)
 }
 
 static int load_dir(const char *dir, struct formats *fs, struct kb *kb,
-		    int required)
+                    int required)
 {
 	struct buf f = {0};
 	int rc = 0;
@@ -73,7 +79,7 @@ static int load_dir(const char *dir, struct formats *fs, struct kb *kb,
 	if (!is_dir(dir)) {
 		if (required)
 			fprintf(stderr, "%s: %s: error: not a directory\n",
-				progname, dir);
+			        progname, dir);
 		return required ? -1 : 0;
 	}
 	if (kb_load_dir(kb, dir) < 0)
@@ -86,7 +92,7 @@ static int load_dir(const char *dir, struct formats *fs, struct kb *kb,
 }
 
 static int load_patterns(const char **user, size_t nuser, struct formats *fs,
-			 struct kb *kb)
+                         struct kb *kb)
 {
 	char *ship = shipped_dir();
 	const char *env = getenv("SIPWHY_PATTERNS");
@@ -95,10 +101,10 @@ static int load_patterns(const char **user, size_t nuser, struct formats *fs,
 
 	if (ship == NULL && nuser == 0 && (env == NULL || *env == '\0')) {
 		fprintf(stderr,
-			"%s: error: cannot find the patterns directory (looked "
-			"in %s and beside the program); use -K DIR or "
-			"SIPWHY_PATTERNS\n",
-			progname, SIPWHY_DATADIR);
+		        "%s: error: cannot find the patterns directory (looked "
+		        "in %s and beside the program); use -K DIR or "
+		        "SIPWHY_PATTERNS\n",
+		        progname, SIPWHY_DATADIR);
 		return -1;
 	}
 	if (ship && load_dir(ship, fs, kb, 1) < 0)
@@ -107,7 +113,8 @@ static int load_patterns(const char **user, size_t nuser, struct formats *fs,
 	if (env && *env) {
 		char *copy = xstrdup(env), *s, *save = NULL;
 
-		for (s = strtok_r(copy, ":", &save); s; s = strtok_r(NULL, ":", &save))
+		for (s = strtok_r(copy, ":", &save); s;
+		     s = strtok_r(NULL, ":", &save))
 			if (load_dir(s, fs, kb, 1) < 0)
 				rc = -1;
 		free(copy);
@@ -116,7 +123,8 @@ static int load_patterns(const char **user, size_t nuser, struct formats *fs,
 		if (load_dir(user[i], fs, kb, 1) < 0)
 			rc = -1;
 	if (rc == 0 && fs->n == 0) {
-		fprintf(stderr, "%s: error: no log formats were loaded\n", progname);
+		fprintf(stderr, "%s: error: no log formats were loaded\n",
+		        progname);
 		rc = -1;
 	}
 	return rc;
@@ -134,17 +142,17 @@ static int cmd_formats(const struct formats *fs)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"summary", required_argument, NULL, 's'},
-		{"format", required_argument, NULL, 'F'},
-		{"patterns", required_argument, NULL, 'K'},
-		{"color", required_argument, NULL, 'C'},
-		{"colour", required_argument, NULL, 'C'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"year", required_argument, NULL, 'Y'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0}};
+	    {"output", required_argument, NULL, 'o'},
+	    {"summary", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"patterns", required_argument, NULL, 'K'},
+	    {"color", required_argument, NULL, 'C'},
+	    {"colour", required_argument, NULL, 'C'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"year", required_argument, NULL, 'Y'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0}};
 	struct run_opts o;
 	struct formats fs = {0};
 	struct kb kb;
@@ -159,7 +167,8 @@ int main(int argc, char **argv)
 	memset(&kb, 0, sizeof(kb));
 	o.mode = OUT_ANNOTATED;
 	o.summary = SUM_TEXT;
-	while ((c = getopt_long(argc, argv, "+o:s:F:K:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:s:F:K:qhV", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'o':
 			if (strcmp(optarg, "annotated") == 0)
@@ -171,7 +180,8 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "summary") == 0)
 				o.mode = OUT_SUMMARY;
 			else {
-				fprintf(stderr, "%s: -o: unknown output '%s'\n", progname, optarg);
+				fprintf(stderr, "%s: -o: unknown output '%s'\n",
+				        progname, optarg);
 				usage(stderr);
 				return 2;
 			}
@@ -185,7 +195,9 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "none") == 0)
 				o.summary = SUM_NONE;
 			else {
-				fprintf(stderr, "%s: -s: unknown summary '%s'\n", progname, optarg);
+				fprintf(stderr,
+				        "%s: -s: unknown summary '%s'\n",
+				        progname, optarg);
 				usage(stderr);
 				return 2;
 			}
@@ -201,8 +213,10 @@ int main(int argc, char **argv)
 			color = optarg;
 			if (strcmp(color, "auto") && strcmp(color, "always") &&
 			    strcmp(color, "never")) {
-				fprintf(stderr, "%s: --color: use auto, always or never\n",
-					progname);
+				fprintf(
+				    stderr,
+				    "%s: --color: use auto, always or never\n",
+				    progname);
 				return 2;
 			}
 			break;
@@ -214,8 +228,10 @@ int main(int argc, char **argv)
 			long y = strtol(optarg, &e, 10);
 
 			if (*e || y < 1970 || y > 9999) {
-				fprintf(stderr, "%s: --year: give a year such as 2025\n",
-					progname);
+				fprintf(
+				    stderr,
+				    "%s: --year: give a year such as 2025\n",
+				    progname);
 				return 2;
 			}
 			o.year = (int)y;
@@ -233,17 +249,21 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.mode == OUT_SUMMARY && o.summary == SUM_NONE) {
-		fprintf(stderr, "%s: -o summary with -s none prints nothing\n", progname);
+		fprintf(stderr, "%s: -o summary with -s none prints nothing\n",
+		        progname);
 		return 2;
 	}
 	if (o.mode == OUT_JSON && summary_set && o.summary == SUM_TEXT) {
-		fprintf(stderr, "%s: -o json ends with a JSON summary; use -s json or -s none\n",
-			progname);
+		fprintf(stderr,
+		        "%s: -o json ends with a JSON summary; use -s json or "
+		        "-s none\n",
+		        progname);
 		return 2;
 	}
 	o.tty = isatty(STDOUT_FILENO);
-	o.color = strcmp(color, "always") == 0 ||
-		  (strcmp(color, "auto") == 0 && o.tty && getenv("NO_COLOR") == NULL);
+	o.color =
+	    strcmp(color, "always") == 0 ||
+	    (strcmp(color, "auto") == 0 && o.tty && getenv("NO_COLOR") == NULL);
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		o.color = 0;
 	if (load_patterns(user, nuser, &fs, &kb) < 0) {
@@ -260,8 +280,9 @@ int main(int argc, char **argv)
 		return status;
 	}
 	if (o.format && formats_find(&fs, o.format) == NULL) {
-		fprintf(stderr, "%s: -F: unknown format '%s' (see 'sipwhy formats')\n",
-			progname, o.format);
+		fprintf(stderr,
+		        "%s: -F: unknown format '%s' (see 'sipwhy formats')\n",
+		        progname, o.format);
 		formats_free(&fs);
 		kb_free(&kb);
 		return 2;

@@ -17,7 +17,10 @@ static const char *skip_ws(const char *p, const char *e)
 	return p;
 }
 
-static int is_hex(char c) { return isxdigit((unsigned char)c) != 0; }
+static int is_hex(char c)
+{
+	return isxdigit((unsigned char)c) != 0;
+}
 
 /* 8-4-4-4-12 hex digits */
 static size_t guid_len(const char *p, size_t n)
@@ -49,13 +52,13 @@ static void split_text(struct reason *r)
 	r->code_digits = 0;
 	p = skip_ws(p, e);
 	g = guid_len(p, (size_t)(e - p));
-	if (g > 0 && (p + g == e || p[g] == ';' || p[g] == ' ' ||
-		      p[g] == ',' || p[g] == ':')) {
+	if (g > 0 && (p + g == e || p[g] == ';' || p[g] == ' ' || p[g] == ',' ||
+	              p[g] == ':')) {
 		r->guid = p;
 		r->guid_len = g;
 		p += g;
-		while (p < e && (*p == ';' || *p == ' ' || *p == ',' ||
-				 *p == ':'))
+		while (p < e &&
+		       (*p == ';' || *p == ' ' || *p == ',' || *p == ':'))
 			p++;
 	}
 	/* A code at the start of the text: "510482 Loop detected" */
@@ -65,12 +68,13 @@ static void split_text(struct reason *r)
 
 		while (d < e && isdigit((unsigned char)*d) && d - p < 9)
 			v = v * 10 + (*d++ - '0');
-		if (d == e || *d == ' ' || *d == ';' || *d == ':' || *d == '-') {
+		if (d == e || *d == ' ' || *d == ';' || *d == ':' ||
+		    *d == '-') {
 			r->code = v;
 			r->code_digits = (int)(d - p);
 			p = d;
 			while (p < e && (*p == ' ' || *p == ';' || *p == ':' ||
-					 *p == '-'))
+			                 *p == '-'))
 				p++;
 		}
 	}

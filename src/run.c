@@ -13,14 +13,14 @@
 
 #define DETECT_LINES 400
 #define DETECT_BYTES (512 * 1024)
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK   (256 * 1024)
 
 static void on_line(void *ctx, const struct line *l);
 static void on_record(void *ctx, const struct record *rec);
 static void on_noise(void *ctx, const struct line *l);
 
-void run_init(struct run *r, const struct run_opts *o,
-	      const struct formats *fs, const struct kb *kb, FILE *out)
+void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,
+              const struct kb *kb, FILE *out)
 {
 	memset(r, 0, sizeof(*r));
 	r->o = *o;
@@ -121,20 +121,21 @@ static void write_annotation(struct run *r, const struct event *ev)
 	const struct record *rec = ev->rec;
 
 	buf_printf(&b, "%s%s%s %d ", r->o.color ? "\033[1;31m" : "",
-		   strcmp(ev->kind, "canceled") == 0 ? "CANCELED" : "FAILED",
-		   r->o.color ? "\033[0m" : "", ev->status);
+	           strcmp(ev->kind, "canceled") == 0 ? "CANCELED" : "FAILED",
+	           r->o.color ? "\033[0m" : "", ev->status);
 	add_esc(&b, ev->status_phrase.p, ev->status_phrase.n);
 	buf_adds(&b, " to ");
 	add_esc(&b, ev->method.p, ev->method.n);
 	buf_printf(&b, " (%s line %llu", ev->file,
-		   (unsigned long long)rec->first_line);
+	           (unsigned long long)rec->first_line);
 	if (ev->call_id.n) {
 		buf_adds(&b, ", call ");
 		add_esc(&b, ev->call_id.p, ev->call_id.n);
 	}
 	buf_adds(&b, ")");
 	if (rec->dir != DIR_UNKNOWN && rec->peer[0]) {
-		buf_adds(&b, rec->dir == DIR_IN ? " received from " : " sent to ");
+		buf_adds(&b,
+		         rec->dir == DIR_IN ? " received from " : " sent to ");
 		add_esc(&b, rec->peer, strlen(rec->peer));
 	} else if (rec->src[0] && rec->dst[0]) {
 		buf_adds(&b, " ");
@@ -151,9 +152,9 @@ static void write_annotation(struct run *r, const struct event *ev)
 		add_esc(&b, rs->protocol, rs->protocol_len);
 		if (rs->cause >= 0) {
 			const struct q850_entry *q =
-				span_ieq(rs->protocol, rs->protocol_len, "Q.850")
-					? kb_q850(r->kb, rs->cause)
-					: NULL;
+			    span_ieq(rs->protocol, rs->protocol_len, "Q.850")
+			        ? kb_q850(r->kb, rs->cause)
+			        : NULL;
 
 			buf_printf(&b, " cause %d", rs->cause);
 			if (q)
@@ -177,10 +178,11 @@ static void write_annotation(struct run *r, const struct event *ev)
 		if (ev->ms)
 			buf_printf(&b, " \"%s\"", ev->ms->phrase);
 		buf_printf(&b, " (from %s)",
-			   strcmp(ev->ms_source, "reason-text") == 0 ? "the Reason text"
-			   : strcmp(ev->ms_source, "phrase") == 0
-				   ? "Microsoft's phrase"
-				   : "the 560 rule: the SBC answered");
+		           strcmp(ev->ms_source, "reason-text") == 0
+		               ? "the Reason text"
+		           : strcmp(ev->ms_source, "phrase") == 0
+		               ? "Microsoft's phrase"
+		               : "the 560 rule: the SBC answered");
 	} else if (ev->ncand > 1) {
 		buf_adds(&b, "; microsoft code ambiguous:");
 		for (i = 0; i < ev->ncand; i++)
@@ -213,7 +215,8 @@ static void write_annotation(struct run *r, const struct event *ev)
 	buf_free(&b);
 }
 
-static void json_span(struct buf *b, const char *key, struct span s, int null_if_empty)
+static void json_span(struct buf *b, const char *key, struct span s,
+                      int null_if_empty)
 {
 	buf_printf(b, ",\"%s\":", key);
 	json_str(b, null_if_empty && s.n == 0 ? NULL : s.p, s.n);
@@ -243,10 +246,13 @@ static void write_json(struct run *r, const struct event *ev)
 	json_str(b, rec->time.set ? t : NULL, strlen(t));
 	buf_adds(b, ",\"file\":");
 	json_str(b, ev->file, strlen(ev->file));
-	buf_printf(b, ",\"line\":%llu,\"format\":", (unsigned long long)rec->first_line);
+	buf_printf(b, ",\"line\":%llu,\"format\":",
+	           (unsigned long long)rec->first_line);
 	json_str(b, ev->format, strlen(ev->format));
 	buf_printf(b, ",\"direction\":%s",
-		   rec->dir == DIR_IN ? "\"in\"" : rec->dir == DIR_OUT ? "\"out\"" : "null");
+	           rec->dir == DIR_IN    ? "\"in\""
+	           : rec->dir == DIR_OUT ? "\"out\""
+	                                 : "null");
 	buf_adds(b, ",\"peer\":");
 	json_str(b, ev->peer[0] ? ev->peer : NULL, strlen(ev->peer));
 	json_span(b, "from", ev->from, 1);
@@ -275,7 +281,7 @@ static void write_json(struct run *r, const struct event *ev)
 		buf_adds(b, "null");
 	buf_adds(b, ",\"q850_name\":");
 	json_str(b, ev->q850e ? ev->q850e->name : NULL,
-		 ev->q850e ? strlen(ev->q850e->name) : 0);
+	         ev->q850e ? strlen(ev->q850e->name) : 0);
 	buf_adds(b, ",\"ms_code\":");
 	if (ev->ms_code >= 0)
 		buf_printf(b, "%ld", ev->ms_code);
@@ -287,7 +293,8 @@ static void write_json(struct run *r, const struct event *ev)
 	for (i = 0; i < ev->ncand; i++)
 		buf_printf(b, "%s%ld", i ? "," : "", ev->cand[i]->code);
 	buf_adds(b, "],\"ms_phrase\":");
-	json_str(b, ev->ms ? ev->ms->phrase : NULL, ev->ms ? strlen(ev->ms->phrase) : 0);
+	json_str(b, ev->ms ? ev->ms->phrase : NULL,
+	         ev->ms ? strlen(ev->ms->phrase) : 0);
 	buf_printf(b, ",\"generated_by\":\"%s\"", gen_name(ev->gen));
 	event_explain(ev, &r->cause, &r->action, &doc);
 	buf_adds(b, ",\"cause\":");
@@ -327,9 +334,10 @@ static void on_record(void *ctx, const struct record *rec)
 	}
 	summary_totals(r->sum)->messages++;
 	if (m->dropped_headers)
-		diag_warn(r->name, "line %llu: more than %d headers; %zu ignored",
-			  (unsigned long long)rec->first_line, SIP_MAX_HEADERS,
-			  m->dropped_headers);
+		diag_warn(r->name,
+		          "line %llu: more than %d headers; %zu ignored",
+		          (unsigned long long)rec->first_line, SIP_MAX_HEADERS,
+		          m->dropped_headers);
 	v = calls_message(r->calls, m, rec->first_line, &first);
 	if (r->o.mode == OUT_ANNOTATED)
 		out_record(r, rec);
@@ -340,15 +348,15 @@ static void on_record(void *ctx, const struct record *rec)
 			char b[96];
 
 			snprintf(b, sizeof(b),
-				 "same failure as line %llu (relayed or "
-				 "retransmitted)",
-				 (unsigned long long)first);
+			         "same failure as line %llu (relayed or "
+			         "retransmitted)",
+			         (unsigned long long)first);
 			annot(r, b);
 		}
 		return;
 	}
 	event_build(&ev, r->kb, m, rec, v == V_CANCELED ? "canceled" : "failed",
-		    r->name, r->fmt->name);
+	            r->name, r->fmt->name);
 	r->events++;
 	summary_add(r->sum, &ev);
 	switch (r->o.mode) {
@@ -378,8 +386,8 @@ static void start_framer(struct run *r)
 		die("no format recognises %s and there is no 'generic' format",
 		    r->name);
 	framer_init(&r->fr, r->fmt, r->name, r->year,
-		    r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
-		    on_record, on_noise, r);
+	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
+	            on_record, on_noise, r);
 	r->framing = 1;
 	for (i = 0; i < r->ndl; i++) {
 		struct line l;
@@ -417,7 +425,8 @@ static void on_line(void *ctx, const struct line *l)
 	buf_add(&r->det, l->p, l->len + l->eol);
 	if (r->fmt == NULL && l->piece == 0)
 		formats_score_line(r->fs, l->p, l->len, r->scores);
-	if (r->fmt != NULL || r->ndl >= DETECT_LINES || r->det.len >= DETECT_BYTES)
+	if (r->fmt != NULL || r->ndl >= DETECT_LINES ||
+	    r->det.len >= DETECT_BYTES)
 		start_framer(r);
 }
 
@@ -500,7 +509,8 @@ void run_finish(struct run *r)
 			fwrite(b.p, 1, b.len, r->out);
 		}
 	} else {
-		int prefix = r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES;
+		int prefix =
+		    r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES;
 
 		if (prefix && !r->out_bol)
 			fputc('\n', r->out);

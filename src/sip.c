@@ -14,13 +14,25 @@ static const struct {
 	char c;
 	const char *name;
 } compact[] = {
-	{'i', "call-id"},	   {'f', "from"},	      {'t', "to"},
-	{'v', "via"},		   {'m', "contact"},	      {'l', "content-length"},
-	{'c', "content-type"},	   {'e', "content-encoding"}, {'k', "supported"},
-	{'s', "subject"},	   {'o', "event"},	      {'r', "refer-to"},
-	{'b', "referred-by"},	   {'x', "session-expires"},  {'u', "allow-events"},
-	{'a', "accept-contact"},   {'j', "reject-contact"},   {'d', "request-disposition"},
-	{'y', "identity"},
+    {'i', "call-id"},
+    {'f', "from"},
+    {'t', "to"},
+    {'v', "via"},
+    {'m', "contact"},
+    {'l', "content-length"},
+    {'c', "content-type"},
+    {'e', "content-encoding"},
+    {'k', "supported"},
+    {'s', "subject"},
+    {'o', "event"},
+    {'r', "refer-to"},
+    {'b', "referred-by"},
+    {'x', "session-expires"},
+    {'u', "allow-events"},
+    {'a', "accept-contact"},
+    {'j', "reject-contact"},
+    {'d', "request-disposition"},
+    {'y', "identity"},
 };
 
 static int is_token_char(unsigned char c)
@@ -33,9 +45,9 @@ int sip_is_start_line(const char *p, size_t n)
 	size_t i, sp1, sp2;
 
 	span_trim(&p, &n);
-	if (n >= 12 && span_ieq(p, 8, "SIP/2.0 ") && isdigit((unsigned char)p[8]) &&
-	    isdigit((unsigned char)p[9]) && isdigit((unsigned char)p[10]) &&
-	    (n == 11 || p[11] == ' '))
+	if (n >= 12 && span_ieq(p, 8, "SIP/2.0 ") &&
+	    isdigit((unsigned char)p[8]) && isdigit((unsigned char)p[9]) &&
+	    isdigit((unsigned char)p[10]) && (n == 11 || p[11] == ' '))
 		return 1;
 	if (n < 11 || !span_ieq(p + n - 8, 8, " SIP/2.0"))
 		return 0;
@@ -54,7 +66,8 @@ static int parse_start(struct sip_msg *m, const char *p, size_t n)
 	span_trim(&p, &n);
 	if (span_ieq(p, 8, "SIP/2.0 ")) {
 		m->is_response = 1;
-		m->status = (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
+		m->status =
+		    (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
 		m->phrase = p + 11;
 		m->phrase_len = n - 11;
 		span_trim(&m->phrase, &m->phrase_len);
@@ -123,7 +136,8 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 				continue;
 			}
 			nl_ = (size_t)(colon - p);
-			while (nl_ > 0 && (p[nl_ - 1] == ' ' || p[nl_ - 1] == '\t'))
+			while (nl_ > 0 &&
+			       (p[nl_ - 1] == ' ' || p[nl_ - 1] == '\t'))
 				nl_--;
 			for (i = 0; i < nl_; i++)
 				if (!is_token_char((unsigned char)p[i]))
@@ -153,14 +167,14 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 		const struct sip_hdr *cl = sip_header(m, "content-length", 0);
 
 		if (cl)
-			m->content_length = (long)span_uint(cl->val, cl->vlen,
-							     1L << 30);
+			m->content_length =
+			    (long)span_uint(cl->val, cl->vlen, 1L << 30);
 	}
 	return 1;
 }
 
 const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
-				 size_t i)
+                                 size_t i)
 {
 	char c = 0;
 	size_t k;
@@ -172,7 +186,8 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 		const struct sip_hdr *h = &m->h[k];
 
 		if (span_ieq(h->name, h->nlen, name) ||
-		    (c && h->nlen == 1 && tolower((unsigned char)h->name[0]) == c)) {
+		    (c && h->nlen == 1 &&
+		     tolower((unsigned char)h->name[0]) == c)) {
 			if (i == 0)
 				return h;
 			i--;
@@ -182,7 +197,7 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 }
 
 int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
-	     size_t *mlen)
+             size_t *mlen)
 {
 	const struct sip_hdr *h = sip_header(m, "cseq", 0);
 	const char *p, *e;
@@ -223,7 +238,7 @@ void sip_uri_user(const char *v, size_t n, const char **up, size_t *un)
 	}
 	s = (const char *)memchr(s, ':', (size_t)(e - s)) + 1;
 	for (p = s; p < e && *p != '@' && *p != ';' && *p != '>' && *p != ' ' &&
-		    *p != '?';
+	            *p != '?';
 	     p++)
 		;
 	if (p < e && *p == '@') {
@@ -277,7 +292,8 @@ void sip_via_host(const char *v, size_t n, const char **hp, size_t *hn)
 
 		p = rb ? rb + 1 : e;
 	} else {
-		while (p < e && *p != ':' && *p != ';' && *p != ',' && *p != ' ')
+		while (p < e && *p != ':' && *p != ';' && *p != ',' &&
+		       *p != ' ')
 			p++;
 	}
 	*hp = s;

@@ -9,16 +9,16 @@
 #include "esc.h"
 #include "util.h"
 
-#define MAX_GROUPS 512
-#define MAX_PEERS 256
+#define MAX_GROUPS   512
+#define MAX_PEERS    256
 #define MAX_EXAMPLES 3
 
 struct group {
 	int status;
-	long ms_code;	/* -1 */
-	int q850;	/* -1 */
+	long ms_code; /* -1 */
+	int q850;     /* -1 */
 	char *phrase;
-	char *norm;	/* grouping key part */
+	char *norm; /* grouping key part */
 	uint64_t count;
 	enum gen gen;
 	struct logtime first, last;
@@ -46,7 +46,10 @@ struct summary {
 	struct buf cause, action, norm;
 };
 
-struct summary *summary_new(void) { return xcalloc(1, sizeof(struct summary)); }
+struct summary *summary_new(void)
+{
+	return xcalloc(1, sizeof(struct summary));
+}
 
 void summary_free(struct summary *s)
 {
@@ -75,7 +78,10 @@ void summary_free(struct summary *s)
 	free(s);
 }
 
-struct summary_totals *summary_totals(struct summary *s) { return &s->t; }
+struct summary_totals *summary_totals(struct summary *s)
+{
+	return &s->t;
+}
 
 void summary_time(struct summary *s, const struct logtime *t)
 {
@@ -122,7 +128,8 @@ void summary_add(struct summary *s, const struct event *ev)
 	}
 	kb_normalize(phrase, plen, &s->norm);
 	for (i = 0; i < s->ng; i++)
-		if (s->g[i].status == ev->status && s->g[i].ms_code == ev->ms_code &&
+		if (s->g[i].status == ev->status &&
+		    s->g[i].ms_code == ev->ms_code &&
 		    (ev->ms_code >= 0 || s->g[i].q850 == ev->q850) &&
 		    strcmp(s->g[i].norm, s->norm.p ? s->norm.p : "") == 0) {
 			g = &s->g[i];
@@ -150,9 +157,11 @@ void summary_add(struct summary *s, const struct event *ev)
 		if (g->gen != ev->gen)
 			g->gen = GEN_UNKNOWN; /* mixed */
 		if (t->set) {
-			if (!g->first.set || logtime_key(t) < logtime_key(&g->first))
+			if (!g->first.set ||
+			    logtime_key(t) < logtime_key(&g->first))
 				g->first = *t;
-			if (!g->last.set || logtime_key(t) > logtime_key(&g->last))
+			if (!g->last.set ||
+			    logtime_key(t) > logtime_key(&g->last))
 				g->last = *t;
 		}
 		if (g->nex < MAX_EXAMPLES) {
@@ -160,13 +169,15 @@ void summary_add(struct summary *s, const struct event *ev)
 
 			for (k = 0; k < g->nex; k++)
 				if (strlen(g->ex_id[k]) == ev->call_id.n &&
-				    memcmp(g->ex_id[k], ev->call_id.p, ev->call_id.n) == 0)
+				    memcmp(g->ex_id[k], ev->call_id.p,
+				           ev->call_id.n) == 0)
 					seen = 1;
 			if (!seen) {
-				g->ex_id[g->nex] = dup_esc(ev->call_id.p, ev->call_id.n);
-				g->ex_guid[g->nex] = ev->guid.n
-							     ? dup_esc(ev->guid.p, ev->guid.n)
-							     : NULL;
+				g->ex_id[g->nex] =
+				    dup_esc(ev->call_id.p, ev->call_id.n);
+				g->ex_guid[g->nex] =
+				    ev->guid.n ? dup_esc(ev->guid.p, ev->guid.n)
+				               : NULL;
 				g->nex++;
 			}
 		}
@@ -220,7 +231,8 @@ static void sort(struct summary *s)
 
 static double share(const struct summary *s, uint64_t n)
 {
-	uint64_t all = s->t.failed + s->t.canceled + s->t.timeout + s->t.dropped;
+	uint64_t all =
+	    s->t.failed + s->t.canceled + s->t.timeout + s->t.dropped;
 
 	return all ? 100.0 * (double)n / (double)all : 0.0;
 }
@@ -244,20 +256,21 @@ void summary_text(struct summary *s, struct buf *out, const char *pf)
 
 	sort(s);
 	buf_printf(out, "%ssipwhy summary\n", pf);
+	buf_printf(
+	    out,
+	    "%s  inputs %llu, %llu bytes, %llu lines, %llu SIP "
+	    "messages, %llu calls\n",
+	    pf, (unsigned long long)s->t.inputs, (unsigned long long)s->t.bytes,
+	    (unsigned long long)s->t.lines, (unsigned long long)s->t.messages,
+	    (unsigned long long)s->t.calls);
 	buf_printf(out,
-		   "%s  inputs %llu, %llu bytes, %llu lines, %llu SIP "
-		   "messages, %llu calls\n",
-		   pf, (unsigned long long)s->t.inputs,
-		   (unsigned long long)s->t.bytes, (unsigned long long)s->t.lines,
-		   (unsigned long long)s->t.messages, (unsigned long long)s->t.calls);
-	buf_printf(out,
-		   "%s  failed %llu, canceled %llu, timed out %llu, dropped "
-		   "%llu, unrecognised records %llu\n",
-		   pf, (unsigned long long)s->t.failed,
-		   (unsigned long long)s->t.canceled,
-		   (unsigned long long)s->t.timeout,
-		   (unsigned long long)s->t.dropped,
-		   (unsigned long long)s->t.unrecognised);
+	           "%s  failed %llu, canceled %llu, timed out %llu, dropped "
+	           "%llu, unrecognised records %llu\n",
+	           pf, (unsigned long long)s->t.failed,
+	           (unsigned long long)s->t.canceled,
+	           (unsigned long long)s->t.timeout,
+	           (unsigned long long)s->t.dropped,
+	           (unsigned long long)s->t.unrecognised);
 	logtime_iso(&s->tfirst, a, sizeof(a));
 	logtime_iso(&s->tlast, b, sizeof(b));
 	if (s->tfirst.set)
@@ -267,47 +280,54 @@ void summary_text(struct summary *s, struct buf *out, const char *pf)
 		buf_free(&code);
 		return;
 	}
-	buf_printf(out, "%s\n%sfailures by cause (status/code), most frequent first\n",
-		   pf, pf);
+	buf_printf(
+	    out, "%s\n%sfailures by cause (status/code), most frequent first\n",
+	    pf, pf);
 	for (i = 0; i < s->ng; i++) {
 		const struct group *g = &s->g[i];
 
 		buf_clear(&code);
 		group_code(g, &code);
 		buf_printf(out, "%s  %4llu  %5.1f%%  %-16s %s  [%s]\n", pf,
-			   (unsigned long long)g->count, share(s, g->count), code.p,
-			   g->phrase[0] ? g->phrase : "-", gen_name(g->gen));
+		           (unsigned long long)g->count, share(s, g->count),
+		           code.p, g->phrase[0] ? g->phrase : "-",
+		           gen_name(g->gen));
 		if (g->first.set) {
 			logtime_iso(&g->first, a, sizeof(a));
 			logtime_iso(&g->last, b, sizeof(b));
-			buf_printf(out, "%s        first %s, last %s\n", pf, a, b);
+			buf_printf(out, "%s        first %s, last %s\n", pf, a,
+			           b);
 		}
 		for (k = 0; k < g->nex; k++)
-			buf_printf(out, "%s        call %s%s%s%s\n", pf, g->ex_id[k],
-				   g->ex_guid[k] ? " (guid " : "",
-				   g->ex_guid[k] ? g->ex_guid[k] : "",
-				   g->ex_guid[k] ? ")" : "");
+			buf_printf(out, "%s        call %s%s%s%s\n", pf,
+			           g->ex_id[k], g->ex_guid[k] ? " (guid " : "",
+			           g->ex_guid[k] ? g->ex_guid[k] : "",
+			           g->ex_guid[k] ? ")" : "");
 		if (g->action[0])
-			buf_printf(out, "%s        action: %s\n", pf, g->action);
+			buf_printf(out, "%s        action: %s\n", pf,
+			           g->action);
 		if (g->doc)
 			buf_printf(out, "%s        doc: %s\n", pf, g->doc);
 	}
 	if (s->other_groups)
 		buf_printf(out, "%s  %4llu  %5.1f%%  (other causes)\n", pf,
-			   (unsigned long long)s->other_groups,
-			   share(s, s->other_groups));
+		           (unsigned long long)s->other_groups,
+		           share(s, s->other_groups));
 	if (s->np) {
 		buf_printf(out, "%s\n%sfailures by peer\n", pf, pf);
 		for (i = 0; i < s->np; i++)
 			buf_printf(out, "%s  %4llu  %s\n", pf,
-				   (unsigned long long)s->p[i].count, s->p[i].name);
+			           (unsigned long long)s->p[i].count,
+			           s->p[i].name);
 		if (s->other_peers)
 			buf_printf(out, "%s  %4llu  (other peers)\n", pf,
-				   (unsigned long long)s->other_peers);
+			           (unsigned long long)s->other_peers);
 	}
-	buf_printf(out, "%s\n%sfailures by direction: in %llu, out %llu, unknown %llu\n",
-		   pf, pf, (unsigned long long)s->dir[0],
-		   (unsigned long long)s->dir[1], (unsigned long long)s->dir[2]);
+	buf_printf(
+	    out,
+	    "%s\n%sfailures by direction: in %llu, out %llu, unknown %llu\n",
+	    pf, pf, (unsigned long long)s->dir[0],
+	    (unsigned long long)s->dir[1], (unsigned long long)s->dir[2]);
 	buf_free(&code);
 }
 
@@ -328,18 +348,18 @@ void summary_json(struct summary *s, struct buf *out)
 	int k;
 
 	sort(s);
-	buf_printf(out,
-		   "{\"event\":\"summary\",\"inputs\":%llu,\"bytes\":%llu,"
-		   "\"lines\":%llu,\"sip_messages\":%llu,\"calls\":%llu,"
-		   "\"failed\":%llu,\"canceled\":%llu,\"timeout\":%llu,"
-		   "\"dropped\":%llu,\"unrecognised\":%llu,\"time_first\":",
-		   (unsigned long long)s->t.inputs, (unsigned long long)s->t.bytes,
-		   (unsigned long long)s->t.lines, (unsigned long long)s->t.messages,
-		   (unsigned long long)s->t.calls, (unsigned long long)s->t.failed,
-		   (unsigned long long)s->t.canceled,
-		   (unsigned long long)s->t.timeout,
-		   (unsigned long long)s->t.dropped,
-		   (unsigned long long)s->t.unrecognised);
+	buf_printf(
+	    out,
+	    "{\"event\":\"summary\",\"inputs\":%llu,\"bytes\":%llu,"
+	    "\"lines\":%llu,\"sip_messages\":%llu,\"calls\":%llu,"
+	    "\"failed\":%llu,\"canceled\":%llu,\"timeout\":%llu,"
+	    "\"dropped\":%llu,\"unrecognised\":%llu,\"time_first\":",
+	    (unsigned long long)s->t.inputs, (unsigned long long)s->t.bytes,
+	    (unsigned long long)s->t.lines, (unsigned long long)s->t.messages,
+	    (unsigned long long)s->t.calls, (unsigned long long)s->t.failed,
+	    (unsigned long long)s->t.canceled, (unsigned long long)s->t.timeout,
+	    (unsigned long long)s->t.dropped,
+	    (unsigned long long)s->t.unrecognised);
 	json_time(out, &s->tfirst);
 	buf_adds(out, ",\"time_last\":");
 	json_time(out, &s->tlast);
@@ -348,7 +368,7 @@ void summary_json(struct summary *s, struct buf *out)
 		const struct group *g = &s->g[i];
 
 		buf_printf(out, "%s{\"status\":%d,\"ms_code\":", i ? "," : "",
-			   g->status);
+		           g->status);
 		if (g->ms_code >= 0)
 			buf_printf(out, "%ld", g->ms_code);
 		else
@@ -360,9 +380,11 @@ void summary_json(struct summary *s, struct buf *out)
 			buf_adds(out, "null");
 		buf_adds(out, ",\"phrase\":");
 		json_str(out, g->phrase, strlen(g->phrase));
-		buf_printf(out, ",\"count\":%llu,\"share\":%.1f,\"generated_by\":\"%s\",\"first\":",
-			   (unsigned long long)g->count, share(s, g->count),
-			   gen_name(g->gen));
+		buf_printf(out,
+		           ",\"count\":%llu,\"share\":%.1f,\"generated_by\":\"%"
+		           "s\",\"first\":",
+		           (unsigned long long)g->count, share(s, g->count),
+		           gen_name(g->gen));
 		json_time(out, &g->first);
 		buf_adds(out, ",\"last\":");
 		json_time(out, &g->last);
@@ -372,24 +394,27 @@ void summary_json(struct summary *s, struct buf *out)
 			json_str(out, g->ex_id[k], strlen(g->ex_id[k]));
 			buf_adds(out, ",\"guid\":");
 			json_str(out, g->ex_guid[k],
-				 g->ex_guid[k] ? strlen(g->ex_guid[k]) : 0);
+			         g->ex_guid[k] ? strlen(g->ex_guid[k]) : 0);
 			buf_addc(out, '}');
 		}
 		buf_adds(out, "],\"action\":");
-		json_str(out, g->action[0] ? g->action : NULL, strlen(g->action));
+		json_str(out, g->action[0] ? g->action : NULL,
+		         strlen(g->action));
 		buf_adds(out, ",\"doc\":");
 		json_str(out, g->doc, g->doc ? strlen(g->doc) : 0);
 		buf_addc(out, '}');
 	}
 	buf_printf(out, "],\"other_groups\":%llu,\"by_peer\":[",
-		   (unsigned long long)s->other_groups);
+	           (unsigned long long)s->other_groups);
 	for (i = 0; i < s->np; i++) {
 		buf_adds(out, i ? ",{\"peer\":" : "{\"peer\":");
 		json_str(out, s->p[i].name, strlen(s->p[i].name));
-		buf_printf(out, ",\"count\":%llu}", (unsigned long long)s->p[i].count);
+		buf_printf(out, ",\"count\":%llu}",
+		           (unsigned long long)s->p[i].count);
 	}
-	buf_printf(out,
-		   "],\"by_direction\":{\"in\":%llu,\"out\":%llu,\"unknown\":%llu}}\n",
-		   (unsigned long long)s->dir[0], (unsigned long long)s->dir[1],
-		   (unsigned long long)s->dir[2]);
+	buf_printf(
+	    out,
+	    "],\"by_direction\":{\"in\":%llu,\"out\":%llu,\"unknown\":%llu}}\n",
+	    (unsigned long long)s->dir[0], (unsigned long long)s->dir[1],
+	    (unsigned long long)s->dir[2]);
 }

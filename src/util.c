@@ -11,7 +11,7 @@ static int nerrors;
 static int quiet;
 
 static void vdiag(const char *level, const char *where, const char *fmt,
-		  va_list ap)
+                  va_list ap)
 {
 	fflush(stdout);
 	if (where)
@@ -56,8 +56,14 @@ void die(const char *fmt, ...)
 	exit(2);
 }
 
-int diag_errors(void) { return nerrors; }
-void diag_quiet(int on) { quiet = on; }
+int diag_errors(void)
+{
+	return nerrors;
+}
+void diag_quiet(int on)
+{
+	quiet = on;
+}
 
 void *xmalloc(size_t n)
 {
@@ -85,7 +91,10 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-char *xstrdup(const char *s) { return xmemdup(s, strlen(s)); }
+char *xstrdup(const char *s)
+{
+	return xmemdup(s, strlen(s));
+}
 
 char *xmemdup(const void *p, size_t n)
 {
@@ -126,8 +135,14 @@ void buf_add(struct buf *b, const void *p, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
-void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+void buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -165,8 +180,8 @@ int span_ieq(const char *p, size_t n, const char *word)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (word[i] == '\0' ||
-		    tolower((unsigned char)p[i]) != tolower((unsigned char)word[i]))
+		if (word[i] == '\0' || tolower((unsigned char)p[i]) !=
+		                           tolower((unsigned char)word[i]))
 			return 0;
 	return word[n] == '\0';
 }
@@ -206,7 +221,7 @@ const char *span_icase_find(const char *p, size_t n, const char *needle)
 		return p;
 	for (i = 0; i + m <= n; i++)
 		if (tolower((unsigned char)p[i]) ==
-			    tolower((unsigned char)needle[0]) &&
+		        tolower((unsigned char)needle[0]) &&
 		    span_ieq(p + i, m, needle))
 			return p + i;
 	return NULL;
