@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "format.h"
 #include "input.h"
 #include "kb.h"
@@ -273,6 +274,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	free(user);
+	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
+		if (optind + 1 == argc) {
+			fprintf(stderr,
+			        "%s: explain: give a code, such as 560487, "
+			        "480, q850:31, 480/10037 or a phrase\n",
+			        progname);
+			status = 2;
+		} else {
+			status = explain_args(&kb, argc - optind - 1,
+			                      argv + optind + 1, stdout);
+		}
+		formats_free(&fs);
+		kb_free(&kb);
+		return status;
+	}
 	if (optind < argc && strcmp(argv[optind], "formats") == 0) {
 		status = cmd_formats(&fs);
 		formats_free(&fs);

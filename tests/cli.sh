@@ -120,6 +120,36 @@ if command -v script >/dev/null 2>&1; then
 	grep -q 'FAILED 486' "$tmp/tty" && ok || no "hostile: failure still reported on a terminal"
 fi
 
+# explain: every row of the Microsoft table is found again from its code
+# and from its phrase as Microsoft's proxy sends it (with a period)
+rows=0 miss=0
+while IFS='	' read -r code sip phrase rest; do
+	case $code in ''|'#'*|ms_code) continue ;; esac
+	rows=$((rows + 1))
+	"$bin" explain "$code" | grep -qF -- "$phrase" || { miss=$((miss + 1)); echo "  explain $code: no '$phrase'"; }
+	"$bin" explain "$sip/$code" | grep -qF -- "Microsoft code $code with SIP $sip: $phrase" || { miss=$((miss + 1)); echo "  explain $sip/$code"; }
+	"$bin" explain "$phrase." | grep -qF -- "Microsoft code $code" || { miss=$((miss + 1)); echo "  explain '$phrase.'"; }
+done <patterns/microsoft.tsv
+[ "$rows" -ge 60 ] && [ "$miss" = 0 ] && ok || no "explain: $miss of $rows table rows not found again"
+# and every entry of Microsoft's articles, when the reference list is beside us
+ref=../shared/reference/microsoft-codes.tsv
+if [ -f "$ref" ]; then
+	miss=0
+	while IFS='	' read -r code sip phrase rest; do
+		case $code in ''|'#'*|ms_code) continue ;; esac
+		"$bin" explain "$sip/$code" | grep -qF -- "$phrase" || { miss=$((miss + 1)); echo "  reference $sip/$code $phrase"; }
+	done <"$ref"
+	[ "$miss" = 0 ] && ok || no "explain: $miss reference entries not answered"
+fi
+"$bin" explain 560487 >"$tmp/e"
+grep -q 'By the 560' "$tmp/e" && grep -q '^SIP 487 Request Terminated' "$tmp/e" && ok || no "explain 560487: the 560 rule"
+"$bin" explain q850:31 | grep -q '^Q.850 cause 31: Normal, unspecified' && ok || no "explain q850:31"
+"$bin" explain 480 | grep -q 'Microsoft codes: 10037, 10140, 10191' && ok || no "explain 480 lists its Microsoft codes"
+"$bin" explain 499 | grep -q 'by its class a client error' && ok || no "explain an unregistered status by its class"
+"$bin" explain "Unable to deliver INVITE: Invalid Request/Response line" | grep -q 'matches 3 Microsoft codes' && ok || no "explain an ambiguous phrase"
+status 1 "explain an unknown phrase" "$bin" explain "nothing like this at all"
+status 2 "explain without a code" "$bin" explain
+
 # a user's own format and table under -K, as sipwhy-patterns(5) shows
 mkdir -p "$tmp/k/formats"
 cat >"$tmp/k/formats/acme.fmt" <<'FMT'
