@@ -17,6 +17,7 @@ struct ms_entry {
 	char *norm; /* normalised phrase (kb_normalize) */
 	int by_sbc; /* generated_by = sbc */
 	char *cause, *action, *doc, *note;
+	unsigned line; /* in its file */
 	long aliases[KB_MAX_ALIASES];
 	int naliases;
 };
@@ -47,6 +48,12 @@ int kb_load_dir(struct kb *kb, const char *dir);
 /* Parses one table's text (TABLE: "microsoft", "sip-status", "q850"). */
 int kb_load_text(struct kb *kb, const char *table, const char *file,
                  const char *text, size_t len);
+/* The same, checking strictly (sipwhy kb check): also unknown columns,
+ * duplicate keys in one file, codes contradicting their SIP status, empty
+ * explanations, links that are not https.  NFILES counts tables read. */
+int kb_check_text(struct kb *kb, const char *table, const char *file,
+                  const char *text, size_t len);
+int kb_check_dir(struct kb *kb, const char *dir, int *nfiles);
 void kb_free(struct kb *kb);
 
 /* Entries for a Microsoft code (or an alias of one).  Prefers SIP status

@@ -100,9 +100,30 @@ static void ms_free(struct ms_entry *e)
 	free(e->note);
 }
 
-int kb_load_text(struct kb *kb, const char *table, const char *file,
-                 const char *text, size_t len)
+static const char *known_ms[] = {"ms_code",      "sip_code", "phrase",
+                                 "generated_by", "cause",    "action",
+                                 "doc",          "aliases",  "note"};
+static const char *known_sip[] = {"code", "phrase", "rfc", "meaning", "action"};
+static const char *known_q[] = {"cause", "name", "sip", "meaning", "action"};
+
+static int known_col(const char **known, size_t n, const char *name)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(known[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* STRICT adds the checks of `sipwhy kb check`: unknown columns, duplicate
+ * keys within the file, codes that contradict their SIP status, empty
+ * explanations and links that are not https addresses. */
+static int load(struct kb *kb, const char *table, const char *file,
+                const char *text, size_t len, int strict)
+{
+	unsigned seen[700];
+	size_t base = kb->nms;
 	const char *p = text, *end = text + len;
 	char *names[MAX_COLS];
 	int nnames = 0, i, bad = 0;
@@ -115,18 +136,25 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 	                                     "action"};
 	static const char *required_q[] = {"cause", "name", "meaning",
 	                                   "action"};
-	const char **req;
-	size_t nreq;
+	const char **req, **known;
+	size_t nreq, nknown;
 
+	memset(seen, 0, sizeof(seen));
 	if (strcmp(table, "microsoft") == 0) {
 		req = required_ms;
 		nreq = ARRAY_LEN(required_ms);
+		known = known_ms;
+		nknown = ARRAY_LEN(known_ms);
 	} else if (strcmp(table, "sip-status") == 0) {
 		req = required_sip;
 		nreq = ARRAY_LEN(required_sip);
+		known = known_sip;
+		nknown = ARRAY_LEN(known_sip);
 	} else {
 		req = required_q;
 		nreq = ARRAY_LEN(required_q);
+		known = known_q;
+		nknown = ARRAY_LEN(known_q);
 	}
 #define ERR(...)                                                               \
 	do {                                                                   \
@@ -160,15 +188,21 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 		}
 		if (nnames == 0) {
 			size_t k;
+			int missing = 0;
 
 			for (i = 0; i < r.ncol; i++)
 				names[nnames++] = xstrdup(r.col[i]);
 			for (k = 0; k < nreq; k++)
-				if (col_index(names, nnames, req[k]) < 0)
+				if (col_index(names, nnames, req[k]) < 0) {
 					ERR("header row lacks column '%s'",
 					    req[k]);
+					missing = 1;
+				}
+			for (i = 0; strict && i < nnames; i++)
+				if (!known_col(known, nknown, names[i]))
+					ERR("unknown column '%s'", names[i]);
 			free(line);
-			if (bad)
+			if (missing)
 				break;
 			continue;
 		}
@@ -203,6 +237,24 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 				continue;
 			}
 			e.by_sbc = strcmp(gb, "sbc") == 0;
+			e.line = lineno;
+			if (strict && e.code / 1000 == 560 &&
+			    e.code % 1000 != e.sip)
+				ERR("code %ld means the SBC answered SIP %ld, "
+				    "but sip_code is %d",
+				    e.code, e.code % 1000, e.sip);
+			if (strict && e.code / 1000 == 560 && !e.by_sbc)
+				ERR("code %ld starts with 560, so "
+				    "generated_by must be sbc",
+				    e.code);
+			if (strict && *COL("phrase") == '\0')
+				ERR("empty phrase");
+			if (strict &&
+			    (*COL("cause") == '\0' || *COL("action") == '\0'))
+				ERR("empty cause or action");
+			if (strict && *COL("doc") &&
+			    strncmp(COL("doc"), "https://", 8) != 0)
+				ERR("doc is not an https:// address");
 			e.phrase = xstrdup(COL("phrase"));
 			kb_normalize(e.phrase, strlen(e.phrase), &norm);
 			e.norm = xstrdup(norm.p ? norm.p : "");
@@ -234,6 +286,10 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 				    kb->ms[k].sip == e.sip &&
 				    strcmp(kb->ms[k].norm, e.norm) == 0)
 					break;
+			if (k < kb->nms && k >= base && strict)
+				ERR("duplicate of line %u (same code, SIP "
+				    "status and phrase)",
+				    kb->ms[k].line);
 			if (k < kb->nms) {
 				ms_free(&kb->ms[k]);
 			} else {
@@ -253,6 +309,11 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 				free(line);
 				continue;
 			}
+			if (strict && seen[code])
+				ERR("duplicate of line %u", seen[code]);
+			if (strict && *COL("phrase") == '\0')
+				ERR("empty phrase");
+			seen[code] = lineno;
 			e = kb->sip[code];
 			if (e) {
 				free(e->phrase);
@@ -279,6 +340,14 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 				free(line);
 				continue;
 			}
+			if (strict && seen[cause])
+				ERR("duplicate of line %u", seen[cause]);
+			if (strict && *COL("sip") &&
+			    (!oks || sip < 100 || sip > 699))
+				ERR("sip must be empty or a SIP status");
+			if (strict && *COL("name") == '\0')
+				ERR("empty name");
+			seen[cause] = lineno;
 			e = kb->q850[cause];
 			if (e) {
 				free(e->name);
@@ -308,7 +377,19 @@ int kb_load_text(struct kb *kb, const char *table, const char *file,
 	return bad ? -1 : 0;
 }
 
-int kb_load_dir(struct kb *kb, const char *dir)
+int kb_load_text(struct kb *kb, const char *table, const char *file,
+                 const char *text, size_t len)
+{
+	return load(kb, table, file, text, len, 0);
+}
+
+int kb_check_text(struct kb *kb, const char *table, const char *file,
+                  const char *text, size_t len)
+{
+	return load(kb, table, file, text, len, 1);
+}
+
+static int load_dir(struct kb *kb, const char *dir, int strict, int *nfiles)
 {
 	static const char *tables[][2] = {{"microsoft", "microsoft.tsv"},
 	                                  {"sip-status", "sip-status.tsv"},
@@ -336,13 +417,26 @@ int kb_load_dir(struct kb *kb, const char *dir)
 		while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
 			buf_add(&text, tmp, n);
 		fclose(fp);
-		if (kb_load_text(kb, tables[t][0], path.p, text.p ? text.p : "",
-		                 text.len) < 0)
+		(*nfiles)++;
+		if (load(kb, tables[t][0], path.p, text.p ? text.p : "",
+		         text.len, strict) < 0)
 			rc = -1;
 		buf_free(&path);
 		buf_free(&text);
 	}
 	return rc;
+}
+
+int kb_load_dir(struct kb *kb, const char *dir)
+{
+	int n = 0;
+
+	return load_dir(kb, dir, 0, &n);
+}
+
+int kb_check_dir(struct kb *kb, const char *dir, int *nfiles)
+{
+	return load_dir(kb, dir, 1, nfiles);
 }
 
 void kb_free(struct kb *kb)

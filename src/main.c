@@ -131,6 +131,81 @@ static int load_patterns(const char **user, size_t nuser, struct formats *fs,
 	return rc;
 }
 
+/* sipwhy kb check [DIR...]: every table and format of DIR, or of every
+ * directory sipwhy would load, read strictly. */
+static int cmd_kb_check(int ndirs, char **dirs, const char **user, size_t nuser)
+{
+	const char **list = NULL;
+	size_t n = 0, i;
+	int rc = 0, nfiles = 0;
+	char *ship = NULL;
+
+	if (ndirs > 0) {
+		for (i = 0; i < (size_t)ndirs; i++) {
+			list = xrealloc(list, (n + 1) * sizeof(*list));
+			list[n++] = dirs[i];
+		}
+	} else {
+		const char *env = getenv("SIPWHY_PATTERNS");
+
+		ship = shipped_dir();
+		if (ship) {
+			list = xrealloc(list, (n + 1) * sizeof(*list));
+			list[n++] = ship;
+		}
+		if (env && *env) {
+			char *copy = xstrdup(env), *s, *save = NULL;
+
+			/* the copy lives until exit: list points into it */
+			for (s = strtok_r(copy, ":", &save); s;
+			     s = strtok_r(NULL, ":", &save)) {
+				list = xrealloc(list, (n + 1) * sizeof(*list));
+				list[n++] = s;
+			}
+		}
+		for (i = 0; i < nuser; i++) {
+			list = xrealloc(list, (n + 1) * sizeof(*list));
+			list[n++] = user[i];
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct kb kb;
+		struct formats fs = {0};
+		struct buf f = {0};
+		int before = nfiles;
+
+		memset(&kb, 0, sizeof(kb));
+		if (!is_dir(list[i])) {
+			fprintf(stderr, "%s: %s: error: not a directory\n",
+			        progname, list[i]);
+			rc = 1;
+			continue;
+		}
+		if (kb_check_dir(&kb, list[i], &nfiles) < 0)
+			rc = 1;
+		buf_printf(&f, "%s/formats", list[i]);
+		if (is_dir(f.p)) {
+			if (formats_load_dir(&fs, f.p) < 0)
+				rc = 1;
+			nfiles += (int)fs.n;
+		}
+		printf("%s: %d files checked\n", list[i], nfiles - before);
+		buf_free(&f);
+		formats_free(&fs);
+		kb_free(&kb);
+	}
+	if (n == 0) {
+		fprintf(stderr, "%s: kb check: no patterns directory\n",
+		        progname);
+		rc = 2;
+	}
+	printf("kb check: %s\n",
+	       rc ? "problems found (see above)" : "no problems");
+	free(list);
+	free(ship);
+	return rc;
+}
+
 static int cmd_formats(const struct formats *fs)
 {
 	size_t i;
@@ -267,6 +342,19 @@ int main(int argc, char **argv)
 	    (strcmp(color, "auto") == 0 && o.tty && getenv("NO_COLOR") == NULL);
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		o.color = 0;
+	if (optind + 1 < argc && strcmp(argv[optind], "kb") == 0 &&
+	    strcmp(argv[optind + 1], "check") == 0) {
+		status = cmd_kb_check(argc - optind - 2, argv + optind + 2,
+		                      user, nuser);
+		free(user);
+		return status;
+	}
+	if (optind < argc && strcmp(argv[optind], "kb") == 0) {
+		fprintf(stderr, "%s: kb: use 'sipwhy kb check [dir ...]'\n",
+		        progname);
+		free(user);
+		return 2;
+	}
 	if (load_patterns(user, nuser, &fs, &kb) < 0) {
 		free(user);
 		formats_free(&fs);

@@ -150,6 +150,26 @@ grep -q 'By the 560' "$tmp/e" && grep -q '^SIP 487 Request Terminated' "$tmp/e" 
 status 1 "explain an unknown phrase" "$bin" explain "nothing like this at all"
 status 2 "explain without a code" "$bin" explain
 
+# kb check: the shipped tables are clean; every kind of problem is located
+status 0 "kb check on the shipped tables" "$bin" kb check
+mkdir -p "$tmp/bad"
+printf 'ms_code\tsip_code\tphrase\tgenerated_by\tcause\taction\tdoc\tcolour\n' >"$tmp/bad/microsoft.tsv"
+printf '560404\t403\tNot found here\tmicrosoft\tc\ta\thttp://x\tred\n' >>"$tmp/bad/microsoft.tsv"
+printf '10037\t480\tNo callee\tmicrosoft\tc\ta\thttps://x\tred\n10037\t480\tno callee.\tmicrosoft\tc\ta\thttps://x\tred\n' >>"$tmp/bad/microsoft.tsv"
+printf '1\t2\n' >>"$tmp/bad/microsoft.tsv"
+printf 'cause\tname\tsip\tmeaning\taction\n31\tx\t999\tm\ta\n31\ty\t480\tm\ta\n' >"$tmp/bad/q850.tsv"
+status 1 "kb check on broken tables" "$bin" kb check "$tmp/bad"
+for want in "microsoft.tsv:1: error: unknown column 'colour'" \
+	"microsoft.tsv:2: error: code 560404 means the SBC answered SIP 404, but sip_code is 403" \
+	"microsoft.tsv:2: error: code 560404 starts with 560, so generated_by must be sbc" \
+	"microsoft.tsv:2: error: doc is not an https:// address" \
+	"microsoft.tsv:4: error: duplicate of line 3" \
+	"microsoft.tsv:5: error: 2 fields, the header has 8" \
+	"q850.tsv:2: error: sip must be empty or a SIP status" \
+	"q850.tsv:3: error: duplicate of line 2"; do
+	grep -qF "$want" "$tmp/err" && ok || no "kb check: missing '$want'"
+done
+
 # a user's own format and table under -K, as sipwhy-patterns(5) shows
 mkdir -p "$tmp/k/formats"
 cat >"$tmp/k/formats/acme.fmt" <<'FMT'
