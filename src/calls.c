@@ -52,7 +52,7 @@ struct calls *calls_new(size_t max_calls)
 {
 	struct calls *c = xcalloc(1, sizeof(*c));
 
-	c->max = max_calls;
+	c->max = max_calls ? max_calls : 1;
 	c->nbucket = 1024;
 	while (c->nbucket < max_calls)
 		c->nbucket *= 2;

@@ -8,6 +8,8 @@ size_t utf8_len(const unsigned char *p, size_t n)
 	size_t len, i;
 	unsigned cp;
 
+	if (n == 0)
+		return 0;
 	if (p[0] < 0x80)
 		return 1;
 	if (p[0] >= 0xc2 && p[0] <= 0xdf) {

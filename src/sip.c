@@ -45,7 +45,7 @@ int sip_is_start_line(const char *p, size_t n)
 	size_t i, sp1, sp2;
 
 	span_trim(&p, &n);
-	if (n >= 12 && span_ieq(p, 8, "SIP/2.0 ") &&
+	if (n >= 11 && span_ieq(p, 8, "SIP/2.0 ") &&
 	    isdigit((unsigned char)p[8]) && isdigit((unsigned char)p[9]) &&
 	    isdigit((unsigned char)p[10]) && (n == 11 || p[11] == ' '))
 		return 1;
@@ -180,7 +180,7 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 	size_t k;
 
 	for (k = 0; k < ARRAY_LEN(compact); k++)
-		if (strcmp(compact[k].name, name) == 0)
+		if (span_ieq(name, strlen(name), compact[k].name))
 			c = compact[k].c;
 	for (k = 0; k < m->nh; k++) {
 		const struct sip_hdr *h = &m->h[k];

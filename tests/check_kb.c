@@ -461,7 +461,11 @@ static void phrase_setup(void)
 		"560420\t420\tBad Extension\tsbc\tC\tA\td\t\t\n"
 		"111\t486\tBusy everywhere now\tmicrosoft\tC\tA\td\t\t\n"
 		"222\t600\tBusy everywhere now\tmicrosoft\tC\tA\td\t\t\n"
-		"540000\t0\tBYE\tmicrosoft\tC\tA\td\t\t\n", NULL), 0);
+		"540000\t0\tBYE\tmicrosoft\tC\tA\td\t\t\n"
+		"510560\t403\tUser is not Enterprise Voice enabled\tmicrosoft\tC\tA\td\t\t\n"
+		"510560\t403\tUser is not Enterprise Voice enabled. User is not allowed to make user based dial out\tmicrosoft\tC\tA\td\t\t\n"
+		"333\t480\tShared by two statuses\tmicrosoft\tC\tA\td\t\t\n"
+		"333\t486\tShared by two statuses\tmicrosoft\tC\tA\td\t\t\n", NULL), 0);
 }
 
 static void phrase_teardown(void) { kb_free(&phrase_kb); }
@@ -535,6 +539,13 @@ START_TEST(test_phrase_ambiguous)
 	ck_assert(has_code(out, n, 540420));
 	ck_assert(has_code(out, n, 560420));
 	ck_assert(out[0] != out[1]);
+	/* several rows of one code match: one result, not one per row */
+	n = phr(603, "Shared by two statuses", out, 8);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(out[0]->code, 333);
+	n = phr(403, "User is not Enterprise Voice enabled. User is not allowed", out, 8);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(out[0]->code, 510560);
 	/* OUT is smaller than the candidates: still more than one, and OUT
 	   holds only what fits */
 	out[1] = NULL;
