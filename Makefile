@@ -12,8 +12,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 # deferred (=): evaluated after scripts/deps.sh has installed what is missing
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib)
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib minizip)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib minizip)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -23,13 +23,13 @@ REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude $(WARN) \
 
 SRC = src/util.c src/input.c src/lines.c src/format.c src/framer.c \
       src/sip.c src/reason.c src/logtime.c src/kb.c src/calls.c \
-      src/event.c src/esc.c src/summary.c src/run.c src/explain.c
+      src/event.c src/esc.c src/summary.c src/run.c src/explain.c src/export.c
 OBJ = $(SRC:src/%.c=build/%.o)
 TESTS = tests/check_main.c tests/check_util.c tests/check_input.c \
 	tests/check_lines.c tests/check_format.c tests/check_framer.c \
 	tests/check_sip.c tests/check_reason.c tests/check_kb.c \
 	tests/check_calls.c tests/check_event.c tests/check_esc.c \
-	tests/check_run.c
+	tests/check_run.c tests/check_export.c
 HDR = $(wildcard include/*.h)
 
 all: sipwhy

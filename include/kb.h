@@ -14,8 +14,9 @@ struct ms_entry {
 	long code;
 	int sip;
 	char *phrase;
-	char *norm; /* normalised phrase (kb_normalize) */
-	int by_sbc; /* generated_by = sbc */
+	char *norm;  /* normalised phrase (kb_normalize) */
+	char *exact; /* the same with its numbers kept */
+	int by_sbc;  /* generated_by = sbc */
 	char *cause, *action, *doc, *note;
 	unsigned line; /* in its file */
 	long aliases[KB_MAX_ALIASES];

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "calls.h"
+#include "export.h"
 #include "event.h"
 #include "format.h"
 #include "framer.h"
@@ -21,7 +22,8 @@
 enum outmode { OUT_ANNOTATED, OUT_FAILURES, OUT_JSON, OUT_SUMMARY };
 enum summode { SUM_TEXT, SUM_JSON, SUM_NONE };
 
-#define MARKER "[sipwhy]"
+#define MARKER        "[sipwhy]"
+#define EXPORT_FORMAT "teams-export" /* built in: CSV, not a pattern file */
 
 struct run_opts {
 	enum outmode mode;
@@ -46,7 +48,11 @@ struct run {
 	const char *name;
 	int year;
 	const struct format *fmt;
-	int framing; /* detection done, framer running */
+	int framing;   /* detection done, framer running */
+	int exporting; /* a Teams admin center CSV export */
+	struct csv csv;
+	struct buf xraw; /* the raw lines of the current CSV record */
+	uint64_t xfirst;
 	struct framer fr;
 	struct lines lines;
 	struct buf det; /* detection: raw lines held for replay */

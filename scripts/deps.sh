@@ -1,18 +1,19 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages sipwhy needs are installed.
-#   deps.sh build   libraries to build (pkg-config, PCRE2, zlib)
+#   deps.sh build   libraries to build (pkg-config, PCRE2, zlib, minizip)
 #   deps.sh check   also what the tests use (Check, jq, gzip)
 # Installs them with apt-get when run as root or with sudo; otherwise prints
 # the exact command and fails.
 set -u
 what=${1:-build}
-pkgs="build-essential pkg-config libpcre2-dev zlib1g-dev"
+pkgs="build-essential pkg-config libpcre2-dev zlib1g-dev libminizip-dev"
 need=""
 have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 have_pc libpcre2-8 || need="$need libpcre2-dev"
 have_pc zlib || need="$need zlib1g-dev"
+have_pc minizip || need="$need libminizip-dev"
 if [ "$what" = check ]; then
 	pkgs="$pkgs check jq gzip"
 	have_pc check || need="$need check"

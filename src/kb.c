@@ -12,7 +12,15 @@
 
 #define MAX_COLS 16
 
+static void normalize(const char *p, size_t n, struct buf *out, int mask);
+
 void kb_normalize(const char *p, size_t n, struct buf *out)
+{
+	normalize(p, n, out, 1);
+}
+
+/* The same without masking numbers: an exact phrase keeps its HRESULT. */
+static void normalize(const char *p, size_t n, struct buf *out, int mask)
 {
 	size_t i = 0;
 	int space = 0;
@@ -25,7 +33,7 @@ void kb_normalize(const char *p, size_t n, struct buf *out)
 			if (space && out->len > 0)
 				buf_addc(out, ' ');
 			space = 0;
-			if (c == '0' && i + 1 < n &&
+			if (mask && c == '0' && i + 1 < n &&
 			    (p[i + 1] == 'x' || p[i + 1] == 'X') && i + 2 < n &&
 			    isxdigit((unsigned char)p[i + 2])) {
 				i += 2;
@@ -34,7 +42,7 @@ void kb_normalize(const char *p, size_t n, struct buf *out)
 				buf_addc(out, '#');
 				continue;
 			}
-			if (isdigit(c)) {
+			if (mask && isdigit(c)) {
 				while (i < n && isdigit((unsigned char)p[i]))
 					i++;
 				buf_addc(out, '#');
@@ -94,6 +102,7 @@ static void ms_free(struct ms_entry *e)
 {
 	free(e->phrase);
 	free(e->norm);
+	free(e->exact);
 	free(e->cause);
 	free(e->action);
 	free(e->doc);
@@ -258,6 +267,8 @@ static int load(struct kb *kb, const char *table, const char *file,
 			e.phrase = xstrdup(COL("phrase"));
 			kb_normalize(e.phrase, strlen(e.phrase), &norm);
 			e.norm = xstrdup(norm.p ? norm.p : "");
+			normalize(e.phrase, strlen(e.phrase), &norm, 0);
+			e.exact = xstrdup(norm.p ? norm.p : "");
 			e.cause = dup_or_null(COL("cause"));
 			e.action = dup_or_null(COL("action"));
 			e.doc = dup_or_null(COL("doc"));
@@ -509,36 +520,49 @@ static int word_prefix(const char *a, const char *b)
 size_t kb_ms_phrase(const struct kb *kb, int sip, const char *text, size_t n,
                     const struct ms_entry **out, size_t max)
 {
-	struct buf norm = {0};
+	struct buf norm = {0}, exact = {0};
+	long codes[64];
 	size_t i, k, found = 0;
 	int pass;
 
 	kb_normalize(text, n, &norm);
+	normalize(text, n, &exact, 0);
 	if (norm.len == 0) {
 		buf_free(&norm);
+		buf_free(&exact);
 		return 0;
 	}
-	/* pass 0: equal phrases for this status; 1: equal, any status;
-	   2: word prefix, this status; 3: word prefix, any status */
-	for (pass = 0; pass < 4 && found == 0; pass++)
+	/* passes 0-1: the same words and numbers, this status then any;
+	   2-3: the same words with numbers masked; 4-5: one phrase starts
+	   the other at a word boundary */
+	for (pass = 0; pass < 6 && found == 0; pass++)
 		for (i = 0; i < kb->nms; i++) {
 			const struct ms_entry *e = &kb->ms[i];
+			int hit;
 
-			if ((pass == 0 || pass == 2) && e->sip != sip)
+			if (pass % 2 == 0 && e->sip != sip)
 				continue;
-			if (pass < 2 ? strcmp(e->norm, norm.p) != 0
-			             : !word_prefix(e->norm, norm.p))
+			if (pass < 2)
+				hit = strcmp(e->exact, exact.p) == 0;
+			else if (pass < 4)
+				hit = strcmp(e->norm, norm.p) == 0;
+			else
+				hit = word_prefix(e->norm, norm.p);
+			if (!hit)
 				continue;
-			for (k = 0; k < found && k < max; k++)
-				if (out[k]->code == e->code)
+			for (k = 0; k < found && k < ARRAY_LEN(codes); k++)
+				if (codes[k] == e->code)
 					break;
-			if (k < found)
+			if (k < found && k < ARRAY_LEN(codes))
 				continue;
+			if (found < ARRAY_LEN(codes))
+				codes[found] = e->code;
 			if (found < max)
 				out[found] = e;
 			found++;
 		}
 	buf_free(&norm);
+	buf_free(&exact);
 	return found;
 }
 

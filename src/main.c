@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "export.h"
 #include "format.h"
 #include "input.h"
 #include "kb.h"
@@ -212,7 +213,31 @@ static int cmd_formats(const struct formats *fs)
 
 	for (i = 0; i < fs->n; i++)
 		printf("%-22s %s\n", fs->v[i]->name, fs->v[i]->description);
+	printf("%-22s %s\n", EXPORT_FORMAT,
+	       "Teams admin center Direct Routing export (CSV, or the zip "
+	       "holding it; built in)");
 	return 0;
+}
+
+static void zip_begin(void *ctx, const char *name)
+{
+	run_begin(ctx, name, 0);
+}
+
+static void zip_feed(void *ctx, const char *p, size_t n)
+{
+	run_feed(ctx, p, n);
+}
+
+static void zip_end(void *ctx)
+{
+	run_end(ctx);
+}
+
+/* Calls.Export.<id>.zip: each CSV member is an input of its own. */
+static void zip_input(struct run *r, const char *path)
+{
+	export_zip(path, zip_begin, zip_feed, zip_end, r);
 }
 
 int main(int argc, char **argv)
@@ -383,7 +408,8 @@ int main(int argc, char **argv)
 		kb_free(&kb);
 		return status;
 	}
-	if (o.format && formats_find(&fs, o.format) == NULL) {
+	if (o.format && formats_find(&fs, o.format) == NULL &&
+	    strcmp(o.format, EXPORT_FORMAT) != 0) {
 		fprintf(stderr,
 		        "%s: -F: unknown format '%s' (see 'sipwhy formats')\n",
 		        progname, o.format);
@@ -400,7 +426,13 @@ int main(int argc, char **argv)
 		input_close(in);
 	}
 	for (i = optind; i < argc; i++) {
-		struct input *in = input_open(argv[i]);
+		struct input *in;
+
+		if (strcmp(argv[i], "-") != 0 && export_is_zip(argv[i])) {
+			zip_input(&r, argv[i]);
+			continue;
+		}
+		in = input_open(argv[i]);
 
 		if (in == NULL)
 			continue;

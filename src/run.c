@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "esc.h"
+#include "export.h"
 
 #define DETECT_LINES 400
 #define DETECT_BYTES (512 * 1024)
@@ -47,6 +48,7 @@ void run_free(struct run *r)
 	buf_free(&r->ob);
 	buf_free(&r->cause);
 	buf_free(&r->action);
+	buf_free(&r->xraw);
 }
 
 int run_status(const struct run *r)
@@ -75,14 +77,15 @@ static void out_raw(struct run *r, const char *p, size_t n, size_t eol)
 }
 
 /* Raw bytes of a whole record: on a terminal, line by line. */
-static void out_record(struct run *r, const struct record *rec)
+static void out_bytes(struct run *r, const char *p, size_t len)
 {
-	const char *p = rec->raw, *e = rec->raw + rec->raw_len;
+	const char *e = p + len;
 
+	if (len == 0)
+		return;
 	if (!r->o.tty) {
-		fwrite(p, 1, rec->raw_len, r->out);
-		if (rec->raw_len)
-			r->out_bol = rec->raw_nl;
+		fwrite(p, 1, len, r->out);
+		r->out_bol = p[len - 1] == '\n';
 		return;
 	}
 	while (p < e) {
@@ -94,6 +97,11 @@ static void out_record(struct run *r, const struct record *rec)
 		out_raw(r, p, n, nl ? 1 : 0);
 		p = nl ? nl + 1 : e;
 	}
+}
+
+static void out_record(struct run *r, const struct record *rec)
+{
+	out_bytes(r, rec->raw, rec->raw_len);
 }
 
 /* One annotation line: the marker, then TEXT (already safe). */
@@ -317,6 +325,70 @@ static void on_noise(void *ctx, const struct line *l)
 		out_raw(r, l->p, l->len, l->eol);
 }
 
+/* Counts a failure and writes it; RAW is what failures mode shows of it
+ * (annotated mode has already passed it through). */
+static void emit_event(struct run *r, const struct event *ev, const char *raw,
+                       size_t rawlen)
+{
+	r->events++;
+	summary_add(r->sum, ev);
+	switch (r->o.mode) {
+	case OUT_FAILURES:
+		out_bytes(r, raw, rawlen);
+		/* fall through */
+	case OUT_ANNOTATED:
+		write_annotation(r, ev);
+		break;
+	case OUT_JSON:
+		write_json(r, ev);
+		break;
+	case OUT_SUMMARY:
+		break;
+	}
+}
+
+/* Teams admin center export rows: one CSV record (maybe several lines). */
+static void export_line(struct run *r, const struct line *l)
+{
+	struct record rec;
+	struct event ev;
+	int k;
+
+	if (r->xraw.len == 0)
+		r->xfirst = l->no;
+	buf_add(&r->xraw, l->p, l->len + l->eol);
+	if (l->piece && l->eol == 0)
+		return; /* a piece of a long line: the rest follows */
+	if (!csv_line(&r->csv, l->p, l->len))
+		return;
+	if (!r->csv.have_header) {
+		if (export_header(&r->csv) < 0)
+			diag_warn(r->name,
+			          "line %llu: no 'Final SIP code' "
+			          "column; rows are not analysed",
+			          (unsigned long long)l->no);
+		if (r->o.mode == OUT_ANNOTATED)
+			out_bytes(r, r->xraw.p, r->xraw.len);
+		buf_clear(&r->xraw);
+		return;
+	}
+	k = export_event(&r->csv, r->kb, &rec, &ev, r->name);
+	if (r->o.mode == OUT_ANNOTATED)
+		out_bytes(r, r->xraw.p, r->xraw.len);
+	if (k < 0) {
+		summary_totals(r->sum)->unrecognised++;
+	} else {
+		summary_totals(r->sum)->calls++;
+		if (k == 1) {
+			rec.first_line = r->xfirst;
+			rec.last_line = l->no;
+			summary_time(r->sum, &rec.time);
+			emit_event(r, &ev, r->xraw.p, r->xraw.len);
+		}
+	}
+	buf_clear(&r->xraw);
+}
+
 static void on_record(void *ctx, const struct record *rec)
 {
 	struct run *r = ctx;
@@ -357,21 +429,7 @@ static void on_record(void *ctx, const struct record *rec)
 	}
 	event_build(&ev, r->kb, m, rec, v == V_CANCELED ? "canceled" : "failed",
 	            r->name, r->fmt->name);
-	r->events++;
-	summary_add(r->sum, &ev);
-	switch (r->o.mode) {
-	case OUT_FAILURES:
-		out_record(r, rec);
-		/* fall through */
-	case OUT_ANNOTATED:
-		write_annotation(r, &ev);
-		break;
-	case OUT_JSON:
-		write_json(r, &ev);
-		break;
-	case OUT_SUMMARY:
-		break;
-	}
+	emit_event(r, &ev, rec->raw, rec->raw_len);
 }
 
 static void start_framer(struct run *r)
@@ -412,6 +470,18 @@ static void on_line(void *ctx, const struct line *l)
 		framer_line(&r->fr, l);
 		return;
 	}
+	if (r->exporting) {
+		export_line(r, l);
+		return;
+	}
+	if (l->no == 1 && r->ndl == 0 &&
+	    (r->o.format ? strcmp(r->o.format, EXPORT_FORMAT) == 0
+	                 : export_is_header(l->p, l->len))) {
+		r->exporting = 1;
+		csv_init(&r->csv);
+		export_line(r, l);
+		return;
+	}
 	if (r->ndl == r->dlcap) {
 		r->dlcap = r->dlcap ? r->dlcap * 2 : 64;
 		r->dl = xrealloc(r->dl, r->dlcap * sizeof(*r->dl));
@@ -436,6 +506,7 @@ void run_begin(struct run *r, const char *name, int year)
 	r->year = year;
 	r->fmt = r->o.format ? formats_find(r->fs, r->o.format) : NULL;
 	r->framing = 0;
+	r->exporting = 0;
 	r->ndl = 0;
 	r->bytes = r->nlines = 0;
 	memset(r->scores, 0, (r->fs->n ? r->fs->n : 1) * sizeof(*r->scores));
@@ -453,10 +524,24 @@ void run_end(struct run *r)
 	struct summary_totals *t = summary_totals(r->sum);
 
 	lines_finish(&r->lines);
-	if (!r->framing)
-		start_framer(r);
-	framer_finish(&r->fr);
-	framer_free(&r->fr);
+	if (r->exporting) {
+		if (r->xraw.len) { /* a quoted field never closed */
+			diag_warn(r->name,
+			          "line %llu: unterminated quoted field; the "
+			          "last row is not analysed",
+			          (unsigned long long)r->xfirst);
+			summary_totals(r->sum)->unrecognised++;
+			if (r->o.mode == OUT_ANNOTATED)
+				out_bytes(r, r->xraw.p, r->xraw.len);
+			buf_clear(&r->xraw);
+		}
+		csv_free(&r->csv);
+	} else {
+		if (!r->framing)
+			start_framer(r);
+		framer_finish(&r->fr);
+		framer_free(&r->fr);
+	}
 	lines_free(&r->lines);
 	fflush(r->out);
 	t->inputs++;
@@ -494,7 +579,7 @@ void run_finish(struct run *r)
 	struct summary_totals *t = summary_totals(r->sum);
 	struct buf b = {0};
 
-	t->calls = calls_count(r->calls);
+	t->calls += calls_count(r->calls);
 	if (r->o.summary == SUM_NONE)
 		return;
 	if (r->o.summary == SUM_JSON || r->o.mode == OUT_JSON) {

@@ -16,6 +16,7 @@ Suite *calls_suite(void);
 Suite *event_suite(void);
 Suite *esc_suite(void);
 Suite *run_suite(void);
+Suite *export_suite(void);
 
 /* The project's patterns/ directory (tests run from the top of the tree). */
 #define PATTERNS_DIR "patterns"

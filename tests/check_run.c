@@ -214,6 +214,7 @@ START_TEST(test_fixture_failures)
 		{"sngrep-export.txt", 2, "\"format\":\"sngrep\""},
 		{"generic.log", 2, "\"format\":\"generic\""},
 		{"no-final-newline.log", 1, "\"format\":\"generic\""},
+		{"teams-export.csv", 5, "\"format\":\"teams-export\""},
 		{"empty.log", 0, NULL},
 	};
 	size_t i;
