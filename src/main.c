@@ -12,6 +12,7 @@
 #include "explain.h"
 #include "export.h"
 #include "format.h"
+#include "import.h"
 #include "input.h"
 #include "kb.h"
 #include "run.h"
@@ -374,8 +375,25 @@ int main(int argc, char **argv)
 		free(user);
 		return status;
 	}
+	if (optind + 1 < argc && strcmp(argv[optind], "kb") == 0 &&
+	    strcmp(argv[optind + 1], "import") == 0) {
+		free(user);
+		if (optind + 2 == argc) {
+			fprintf(stderr,
+			        "%s: kb import: give the article files "
+			        "(Markdown)\n",
+			        progname);
+			return 2;
+		}
+		status = import_articles(argc - optind - 2, argv + optind + 2,
+		                         stdout);
+		fflush(stdout);
+		return status;
+	}
 	if (optind < argc && strcmp(argv[optind], "kb") == 0) {
-		fprintf(stderr, "%s: kb: use 'sipwhy kb check [dir ...]'\n",
+		fprintf(stderr,
+		        "%s: kb: use 'sipwhy kb check [dir ...]' or 'sipwhy kb "
+		        "import article.md ...'\n",
 		        progname);
 		free(user);
 		return 2;

@@ -170,6 +170,30 @@ for want in "microsoft.tsv:1: error: unknown column 'colour'" \
 	grep -qF "$want" "$tmp/err" && ok || no "kb check: missing '$want'"
 done
 
+# kb import: articles in Microsoft's Markdown shape become a table, and
+# every kind of defect is reported where it is
+status 1 "kb import reports defects" "$bin" kb import tests/articles/microsoft-sip-response-codes-499.md tests/articles/microsoft-sip-response-codes-498.md
+a=tests/articles/microsoft-sip-response-codes-499.md b=tests/articles/microsoft-sip-response-codes-498.md
+for want in "$a:10: defect: heading says 599499 but the body's code line says 599498" \
+	"$a:26: defect: entry 599412 412 is filed in the article for SIP 499" \
+	"$a:15: defect: an editor's note was left in the text; removed" \
+	"$a:16: defect: mojibake (UTF-8 read as Windows-1252) repaired" \
+	"$a:20: defect: code line of 10099 not in bold" \
+	"$a:18: defect: the error message differs from the heading's phrase by a trailing period" \
+	"$a:1: defect: the introduction names 599001, which no entry has" \
+	"$b:7: defect: duplicate of the entry at $a:10" \
+	"$b:14: defect: the phrase is also listed under code 10099 at $a:18" \
+	"$b:21: defect: code 10099 is also listed with SIP 499 at $a:18" \
+	"kb import: 6 entries, 11 defects"; do
+	grep -qF -- "$want" "$tmp/err" && ok || no "kb import: missing '$want'"
+done
+grep -q "^599499	499	Widget refused the call	microsoft	This error indicates that the widget is off.	Turn the widget on. Check the widget's cable.	https://.*-499	599498	" "$tmp/out" &&
+	ok || no "kb import: row with its alias, the note removed and the mojibake repaired"
+grep -q '(Kim:' "$tmp/out" && no "kb import: editor's note kept" || ok
+mkdir -p "$tmp/imp" && cp "$tmp/out" "$tmp/imp/microsoft.tsv"
+"$bin" -K "$tmp/imp" explain 599498 | grep -q 'Widget refused the call' && ok || no "kb import: the table loads, aliases work"
+status 2 "kb import of a missing file" "$bin" kb import /nonexistent.md
+
 # a user's own format and table under -K, as sipwhy-patterns(5) shows
 mkdir -p "$tmp/k/formats"
 cat >"$tmp/k/formats/acme.fmt" <<'FMT'
