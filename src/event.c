@@ -202,6 +202,17 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 
 		k = kb_ms_phrase(kb, m->status, txt->phrase, txt->phrase_len,
 		                 out, EVENT_MAX_CANDIDATES);
+		if (k > 1 && k <= EVENT_MAX_CANDIDATES) {
+			/* Microsoft's proxy sent it: a code the table says
+			   the SBC generates (560420 beside 540420) is out */
+			size_t j, kept = 0;
+
+			for (j = 0; j < k; j++)
+				if (!out[j]->by_sbc)
+					out[kept++] = out[j];
+			if (kept > 0)
+				k = kept;
+		}
 		if (k == 1) {
 			ev->ms = out[0];
 			ev->ms_code = out[0]->code;
