@@ -7,7 +7,15 @@
 #include <pcre2.h>
 #include <stddef.h>
 
-enum unescape { UNESC_NONE, UNESC_SYSLOG, UNESC_LITERAL_CRLF, UNESC_DOT_CR };
+/* Ways line breaks and control bytes are escaped inside a log line; a
+ * format may combine several (applied in this order, ANSI first). */
+enum unescape {
+	UNESC_NONE = 0,
+	UNESC_ANSI = 1,   /* strip terminal colour sequences */
+	UNESC_SYSLOG = 2, /* #ooo octal, as rsyslog writes control bytes */
+	UNESC_LITERAL_CRLF = 4, /* a literal \r\n or \n */
+	UNESC_DOT_CR = 8 /* ngrep: a '.' at the end of a line is the CR */
+};
 
 struct rx {
 	pcre2_code *code; /* NULL: not set */
@@ -23,17 +31,18 @@ struct format {
 	int priority;
 	char *literal; /* the start line must contain this, or NULL */
 	size_t literal_len;
-	struct rx detect;  /* lines counted for detection (default: start) */
-	struct rx start;   /* a line that opens a record */
-	struct rx end;     /* a line that closes a record, included in it */
-	struct rx brk;     /* a line that closes a record and is not in it */
-	struct rx strip;   /* removed from the start of continuation lines */
+	struct rx detect; /* lines counted for detection (default: start) */
+	struct rx start;  /* a line that opens a record */
+	struct rx end;    /* a line that closes a record, included in it */
+	struct rx brk;    /* a line that closes a record and is not in it */
+	struct rx cont;   /* a line that continues the held record of its key */
+	struct rx strip;  /* removed from the start of continuation lines */
 	struct rx trailer; /* removed from the end of content lines */
 	struct rx fields[FORMAT_MAX_FIELDS]; /* captures from pre-SIP lines */
 	int nfields;
-	enum unescape unescape;
-	int oneline;  /* a record is exactly its start line */
-	int complete; /* a record ends when its SIP message is complete */
+	unsigned unescape; /* enum unescape bits */
+	int oneline;       /* a record is exactly its start line */
+	int complete;      /* a record ends when its SIP message is complete */
 	char *time_format;
 };
 

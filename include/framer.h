@@ -14,55 +14,70 @@
 
 enum dir { DIR_UNKNOWN = -1, DIR_IN = 0, DIR_OUT = 1 };
 
-#define META_LEN 128
+#define META_LEN        128
+#define FRAMER_MAX_HELD 64
 
 struct record {
-	const char *raw;  /* every byte of the record's lines */
-	size_t raw_len;   /* (empty unless keep_raw) */
+	const char *raw;  /* every byte of the record's lines not yet */
+	size_t raw_len;   /* passed on (empty unless keep_raw) */
 	int raw_nl;       /* raw ends with a line end */
 	const char *text; /* the unescaped SIP text */
 	size_t text_len;
 	uint64_t first_line, last_line;
 	int truncated; /* over the size cap: not analysed */
+	int held;      /* a marker whose SIP text follows in later lines of
+	                  its key: raw only, nothing to analyse yet */
 	struct logtime time;
 	enum dir dir;
 	char peer[META_LEN], src[META_LEN], dst[META_LEN], local[META_LEN];
 	char key[META_LEN];
+	char part[META_LEN]; /* entries of one split message share it */
 };
 
 typedef void (*record_fn)(void *ctx, const struct record *r);
 typedef void (*noise_fn)(void *ctx, const struct line *l);
 
+/* A record being assembled, with its Content-Length tracker. */
+struct asm
+{
+	struct record rec;
+	struct buf text;
+	int sip_state; /* 0 before the start line, 1 headers, 2 body, 3 done */
+	long body_left;
+	size_t scan; /* text bytes already seen by the tracker */
+};
+
 struct framer {
 	const struct format *fmt;
 	struct rxm md;
 	const char *name; /* input name for diagnostics */
-	int year;
+	int year;         /* for stamps without one */
+	int ref_month;    /* month the log ends in (file time), or 0 */
+	int last_month, year_bump;
 	int keep_raw;
 	size_t max_record;
 	record_fn on_record;
 	noise_fn on_noise;
 	void *ctx;
-	/* the open record */
-	int open;
-	struct buf raw, text;
-	struct record rec;
-	int sip_state; /* complete formats: 0 before the start line,
-	                  1 headers, 2 body, 3 done */
-	long body_left;
-	size_t scan; /* text bytes already seen by the tracker */
+	int open; /* the open record */
+	struct buf raw;
+	struct asm cur;
+	struct asm *held[FRAMER_MAX_HELD]; /* markers waiting for their text */
+	int nheld;
 };
 
+/* YEAR is given to stamps without one; when REF_MONTH (1-12) is known, a
+ * stamp in a later month belongs to the year before (a December log read
+ * in January); with REF_MONTH 0 the year goes up when months wrap. */
 void framer_init(struct framer *fr, const struct format *fmt, const char *name,
-                 int year, int keep_raw, record_fn on_record, noise_fn on_noise,
-                 void *ctx);
+                 int year, int ref_month, int keep_raw, record_fn on_record,
+                 noise_fn on_noise, void *ctx);
 void framer_line(struct framer *fr, const struct line *l);
-/* Closes the open record, if any. */
+/* Closes the open record and hands over the held ones. */
 void framer_finish(struct framer *fr);
 void framer_free(struct framer *fr);
 
-/* Undo a format's line escapes, appending to OUT (exposed for tests). */
-void framer_unescape(enum unescape how, const char *p, size_t n,
-                     struct buf *out);
+/* Undo a format's line escapes (enum unescape bits), appending to OUT. */
+void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out);
 
 #endif

@@ -46,7 +46,7 @@ struct run {
 	uint64_t events;
 	/* the current input */
 	const char *name;
-	int year;
+	int year, ref_month;
 	const struct format *fmt;
 	int framing;   /* detection done, framer running */
 	int exporting; /* a Teams admin center CSV export */
@@ -73,7 +73,9 @@ struct run {
 void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,
               const struct kb *kb, FILE *out);
 /* One input, pushed: begin, feed any number of chunks, end. */
-void run_begin(struct run *r, const char *name, int year);
+/* YEAR for stamps without one; REF_MONTH the month the input ends in
+ * (from the file's time), 0 when unknown (see framer_init). */
+void run_begin(struct run *r, const char *name, int year, int ref_month);
 void run_feed(struct run *r, const char *p, size_t n);
 void run_end(struct run *r);
 /* Reads IN to its end through run_begin/feed/end.  -1 on a read error. */

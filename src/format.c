@@ -140,6 +140,7 @@ void format_free(struct format *f)
 	rx_free(&f->start);
 	rx_free(&f->end);
 	rx_free(&f->brk);
+	rx_free(&f->cont);
 	rx_free(&f->strip);
 	rx_free(&f->trailer);
 	for (i = 0; i < f->nfields; i++)
@@ -275,17 +276,29 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 				bad |= rx_compile(&f->fields[f->nfields++], val,
 				                  file, lineno);
 		} else if (strcmp(key, "unescape") == 0) {
-			if (strcmp(val, "none") == 0)
-				f->unescape = UNESC_NONE;
-			else if (strcmp(val, "syslog-octal") == 0)
-				f->unescape = UNESC_SYSLOG;
-			else if (strcmp(val, "literal-crlf") == 0)
-				f->unescape = UNESC_LITERAL_CRLF;
-			else if (strcmp(val, "dot-cr") == 0)
-				f->unescape = UNESC_DOT_CR;
-			else
-				ERR("unescape must be none, syslog-octal, "
-				    "literal-crlf or dot-cr");
+			char *w, *save = NULL;
+
+			f->unescape = UNESC_NONE;
+			for (w = strtok_r(val, ", ", &save); w;
+			     w = strtok_r(NULL, ", ", &save)) {
+				if (strcmp(w, "none") == 0)
+					continue;
+				else if (strcmp(w, "ansi") == 0)
+					f->unescape |= UNESC_ANSI;
+				else if (strcmp(w, "syslog-octal") == 0)
+					f->unescape |= UNESC_SYSLOG;
+				else if (strcmp(w, "literal-crlf") == 0)
+					f->unescape |= UNESC_LITERAL_CRLF;
+				else if (strcmp(w, "dot-cr") == 0)
+					f->unescape |= UNESC_DOT_CR;
+				else
+					ERR("unescape takes none, ansi, "
+					    "syslog-octal, literal-crlf or "
+					    "dot-cr, not '%s'",
+					    w);
+			}
+		} else if (strcmp(key, "continue") == 0) {
+			bad |= rx_compile(&f->cont, val, file, lineno);
 		} else if (strcmp(key, "oneline") == 0) {
 			if (parse_bool(val, &f->oneline) < 0)
 				ERR("oneline must be yes or no");

@@ -2,11 +2,16 @@
  * line matching 'start', takes continuation lines, and closes at an 'end'
  * line (kept), a 'break' line (not kept), the next 'start', the end of the
  * input, or, for 'complete' formats, when its SIP message is whole by
- * Content-Length (RFC 3261 section 18.3). */
+ * Content-Length (RFC 3261 section 18.3).  Two ways of splitting one
+ * message over several log entries are undone: entries that repeat the
+ * same 'part' (Ribbon splits entries over 1800 bytes), and a marker record
+ * whose SIP text arrives later in 'continue' lines of the same 'key'
+ * (AudioCodes 7.40 sends the marker packet alone). */
 #define _GNU_SOURCE
 #include "framer.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sip.h"
@@ -14,14 +19,15 @@
 #define DEFAULT_MAX_RECORD (1024 * 1024)
 
 void framer_init(struct framer *fr, const struct format *fmt, const char *name,
-                 int year, int keep_raw, record_fn on_record, noise_fn on_noise,
-                 void *ctx)
+                 int year, int ref_month, int keep_raw, record_fn on_record,
+                 noise_fn on_noise, void *ctx)
 {
 	memset(fr, 0, sizeof(*fr));
 	fr->fmt = fmt;
 	rxm_init(&fr->md);
 	fr->name = name;
 	fr->year = year;
+	fr->ref_month = ref_month;
 	fr->keep_raw = keep_raw;
 	fr->max_record = DEFAULT_MAX_RECORD;
 	fr->on_record = on_record;
@@ -31,17 +37,42 @@ void framer_init(struct framer *fr, const struct format *fmt, const char *name,
 
 void framer_free(struct framer *fr)
 {
+	int i;
+
 	rxm_free(&fr->md);
 	buf_free(&fr->raw);
-	buf_free(&fr->text);
+	buf_free(&fr->cur.text);
+	for (i = 0; i < fr->nheld; i++) {
+		buf_free(&fr->held[i]->text);
+		free(fr->held[i]);
+	}
+	fr->nheld = 0;
 }
 
-void framer_unescape(enum unescape how, const char *p, size_t n,
-                     struct buf *out)
+static void unescape_one(unsigned how, const char *p, size_t n, struct buf *out)
 {
 	const char *e = p + n, *s = p;
 
 	switch (how) {
+	case UNESC_ANSI:
+		/* ESC [ parameters final-byte (ECMA-48 CSI), as sipgrep
+		   colours its output */
+		while (p < e) {
+			const char *q = memchr(p, '\033', (size_t)(e - p));
+
+			if (q == NULL || q + 1 >= e || q[1] != '[')
+				break;
+			buf_add(out, s, (size_t)(q - s));
+			q += 2;
+			while (q < e && (unsigned char)*q >= 0x20 &&
+			       (unsigned char)*q <= 0x3f)
+				q++;
+			if (q < e)
+				q++; /* the final byte */
+			p = s = q;
+		}
+		buf_add(out, s, (size_t)(e - s));
+		break;
 	case UNESC_SYSLOG:
 		/* rsyslog and syslog-ng write control bytes as #ooo */
 		while (p < e) {
@@ -63,11 +94,11 @@ void framer_unescape(enum unescape how, const char *p, size_t n,
 		buf_add(out, s, (size_t)(e - s));
 		break;
 	case UNESC_LITERAL_CRLF:
+		/* tshark's raw text: "...\r\n" written out literally */
 		while (p + 1 < e) {
 			if (p[0] == '\\' && (p[1] == 'n' || p[1] == 'r')) {
 				buf_add(out, s, (size_t)(p - s));
-				if (p[1] == 'n')
-					buf_addc(out, '\n');
+				buf_addc(out, p[1] == 'n' ? '\n' : '\r');
 				p = s = p + 2;
 			} else {
 				p++;
@@ -76,14 +107,47 @@ void framer_unescape(enum unescape how, const char *p, size_t n,
 		buf_add(out, s, (size_t)(e - s));
 		break;
 	case UNESC_DOT_CR:
-		/* ngrep shows the CR of CRLF as a '.' at the end of a line */
-		if (n > 0 && e[-1] == '.')
-			n--;
-		buf_add(out, s, n);
+		/* ngrep shows the CR of CRLF as a '.' at the end of a line;
+		   it becomes the CR again so body sizes stay right */
+		if (n > 0 && e[-1] == '.') {
+			buf_add(out, s, n - 1);
+			buf_addc(out, '\r');
+		} else {
+			buf_add(out, s, n);
+		}
 		break;
 	default:
 		buf_add(out, p, n);
 		break;
+	}
+}
+
+void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out)
+{
+	static struct buf a, b;
+	static const unsigned order[] = {UNESC_ANSI, UNESC_SYSLOG,
+	                                 UNESC_LITERAL_CRLF, UNESC_DOT_CR};
+	const char *cp = p;
+	size_t cn = n, i;
+	struct buf *dst = &a;
+
+	if ((how & (how - 1)) == 0) { /* none or one: no scratch needed */
+		unescape_one(how, p, n, out);
+		return;
+	}
+	for (i = 0; i < ARRAY_LEN(order); i++) {
+		if (!(how & order[i]))
+			continue;
+		how &= ~order[i];
+		if (how == 0) {
+			unescape_one(order[i], cp, cn, out);
+			return;
+		}
+		buf_clear(dst);
+		unescape_one(order[i], cp, cn, dst);
+		cp = dst->p;
+		cn = dst->len;
+		dst = dst == &a ? &b : &a;
 	}
 }
 
@@ -101,6 +165,22 @@ static void copy_group(struct framer *fr, const struct rx *rx,
 	dst[gn] = '\0';
 }
 
+/* "srcport: 5070" on a line of its own (Kamailio's sipdump): the port is
+ * added to the address captured before it. */
+static void add_port(struct framer *fr, const struct rx *rx, const char *gname,
+                     char *dst)
+{
+	const char *g;
+	size_t gn, l = strlen(dst);
+
+	if (!rx_group(rx, &fr->md, gname, &g, &gn) || l == 0 ||
+	    l + 1 + gn >= META_LEN || memchr(dst, ':', l) != NULL)
+		return;
+	dst[l] = ':';
+	memcpy(dst + l + 1, g, gn);
+	dst[l + 1 + gn] = '\0';
+}
+
 static enum dir dir_word(const char *g, size_t gn)
 {
 	char c;
@@ -110,29 +190,52 @@ static enum dir dir_word(const char *g, size_t gn)
 	c = (char)tolower((unsigned char)g[0]);
 	if (c == 'i' || c == 'r') /* incoming, in, received, recv, rcv, rx */
 		return DIR_IN;
-	if (c == 'o' || c == 's' ||
-	    c == 't') /* outgoing, sent, snd, tx, transmitting */
+	if (c == 'o' || c == 's' || c == 't') /* outgoing, sent, snd, tx */
 		return DIR_OUT;
 	return DIR_UNKNOWN;
 }
 
-/* Take the metadata groups of the last match of RX. */
-static void capture(struct framer *fr, const struct rx *rx)
+/* Stamps without a year: a log that ends in January holds December's
+ * lines of the year before. */
+static void fix_year(struct framer *fr, struct logtime *t)
+{
+	const char *tf = fr->fmt->time_format;
+
+	if (strstr(tf, "%Y") || strstr(tf, "%s") || !t->has_date)
+		return;
+	if (fr->ref_month) {
+		if (t->mon > fr->ref_month)
+			t->year--;
+		return;
+	}
+	if (fr->last_month && t->mon + 6 < fr->last_month)
+		fr->year_bump++;
+	fr->last_month = t->mon;
+	t->year += fr->year_bump;
+}
+
+/* Take the metadata groups of the last match of RX into REC. */
+static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 {
 	const char *g;
 	size_t gn;
 
 	if (rx_group(rx, &fr->md, "dir", &g, &gn))
-		fr->rec.dir = dir_word(g, gn);
-	copy_group(fr, rx, "peer", fr->rec.peer);
-	copy_group(fr, rx, "src", fr->rec.src);
-	copy_group(fr, rx, "dst", fr->rec.dst);
-	copy_group(fr, rx, "local", fr->rec.local);
-	copy_group(fr, rx, "key", fr->rec.key);
-	if (!fr->rec.time.set && fr->fmt->time_format &&
-	    rx_group(rx, &fr->md, "time", &g, &gn))
-		(void)logtime_parse(fr->fmt->time_format, g, gn, fr->year,
-		                    &fr->rec.time);
+		rec->dir = dir_word(g, gn);
+	copy_group(fr, rx, "peer", rec->peer);
+	copy_group(fr, rx, "src", rec->src);
+	copy_group(fr, rx, "dst", rec->dst);
+	copy_group(fr, rx, "local", rec->local);
+	copy_group(fr, rx, "key", rec->key);
+	copy_group(fr, rx, "part", rec->part);
+	add_port(fr, rx, "peer_port", rec->peer);
+	add_port(fr, rx, "src_port", rec->src);
+	add_port(fr, rx, "dst_port", rec->dst);
+	if (!rec->time.set && fr->fmt->time_format &&
+	    rx_group(rx, &fr->md, "time", &g, &gn) &&
+	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
+	        0)
+		fix_year(fr, &rec->time);
 }
 
 static int header_like(const char *p, size_t n)
@@ -167,29 +270,33 @@ static int is_content_length(const char *q, size_t qn)
 	return i < qn && q[i] == ':';
 }
 
-/* Feed newly added text lines to the Content-Length tracker.  EOL is the
- * size of the physical line end, for the body count. */
-static void track(struct framer *fr, size_t eol)
+/* Feed the complete text lines not seen yet to the Content-Length
+ * tracker.  EOL is the size each line end had on the wire. */
+static void track(struct asm *a, size_t eol)
 {
-	while (fr->scan < fr->text.len && fr->sip_state != 3) {
-		const char *p = fr->text.p + fr->scan;
-		const char *nl = memchr(p, '\n', fr->text.len - fr->scan);
-		size_t n = nl ? (size_t)(nl - p) : fr->text.len - fr->scan;
-		const char *q = p;
-		size_t qn = n;
+	while (a->scan < a->text.len && a->sip_state != 3) {
+		const char *p = a->text.p + a->scan;
+		const char *nl = memchr(p, '\n', a->text.len - a->scan);
+		size_t n, qn;
+		const char *q;
 
-		fr->scan += n + (nl ? 1 : 0);
+		if (nl == NULL)
+			return; /* a partial line: wait for the rest */
+		n = (size_t)(nl - p);
+		a->scan += n + 1;
+		q = p;
+		qn = n;
 		if (qn && q[qn - 1] == '\r')
 			qn--;
-		switch (fr->sip_state) {
+		switch (a->sip_state) {
 		case 0:
 			if (sip_is_start_line(q, qn))
-				fr->sip_state = 1;
+				a->sip_state = 1;
 			break;
 		case 1:
 			span_trim(&q, &qn);
 			if (qn == 0) {
-				fr->sip_state = fr->body_left > 0 ? 2 : 3;
+				a->sip_state = a->body_left > 0 ? 2 : 3;
 			} else if (is_content_length(q, qn)) {
 				const char *v =
 				    (const char *)memchr(q, ':', qn) + 1;
@@ -199,30 +306,98 @@ static void track(struct framer *fr, size_t eol)
 				span_trim(&v, &vn);
 				cl = span_uint(v, vn, 1 << 30);
 				if (cl >= 0)
-					fr->body_left = (long)cl;
+					a->body_left = (long)cl;
 			}
 			break;
 		case 2:
-			fr->body_left -= (long)(n + eol);
-			if (fr->body_left <= 0)
-				fr->sip_state = 3;
+			/* a CR kept in the text is counted in n */
+			a->body_left -=
+			    (long)(n > 0 && p[n - 1] == '\r' ? n + 1 : n + eol);
+			if (a->body_left <= 0)
+				a->sip_state = 3;
 			break;
 		}
 	}
 }
 
+static size_t wire_eol(const struct framer *fr, const struct line *l)
+{
+	if (fr->fmt->unescape &
+	    (UNESC_SYSLOG | UNESC_LITERAL_CRLF | UNESC_DOT_CR))
+		return 1; /* the CR, if any, is in the text */
+	return l->eol ? l->eol : 1;
+}
+
+static void peer_from_ends(struct record *rec)
+{
+	/* captures that name both ends: the peer is the far one */
+	if (rec->peer[0] || rec->dir == DIR_UNKNOWN)
+		return;
+	strcpy(rec->peer, rec->dir == DIR_IN ? rec->src : rec->dst);
+}
+
+static void emit(struct framer *fr, struct asm *a, const char *raw,
+                 size_t rawlen)
+{
+	peer_from_ends(&a->rec);
+	a->rec.raw = raw ? raw : "";
+	a->rec.raw_len = rawlen;
+	a->rec.text = a->text.p ? a->text.p : "";
+	a->rec.text_len = a->text.len;
+	fr->on_record(fr->ctx, &a->rec);
+}
+
+static void release_held(struct framer *fr, int i)
+{
+	struct asm *a = fr->held[i];
+
+	a->rec.held = 0;
+	emit(fr, a, NULL, 0); /* its lines were passed on already */
+	buf_free(&a->text);
+	free(a);
+	memmove(&fr->held[i], &fr->held[i + 1],
+	        (size_t)(fr->nheld - i - 1) * sizeof(fr->held[0]));
+	fr->nheld--;
+}
+
+static int find_held(struct framer *fr, const char *key)
+{
+	int i;
+
+	for (i = 0; i < fr->nheld; i++)
+		if (strcmp(fr->held[i]->rec.key, key) == 0)
+			return i;
+	return -1;
+}
+
 static void close_record(struct framer *fr)
 {
+	struct asm *a;
+
 	if (!fr->open)
 		return;
-	fr->rec.raw = fr->raw.p ? fr->raw.p : "";
-	fr->rec.raw_len = fr->raw.len;
-	fr->rec.text = fr->text.p ? fr->text.p : "";
-	fr->rec.text_len = fr->text.len;
-	fr->on_record(fr->ctx, &fr->rec);
 	fr->open = 0;
+	if (fr->fmt->cont.code && fr->cur.sip_state == 0 &&
+	    fr->cur.rec.key[0] && !fr->cur.rec.truncated) {
+		/* a marker alone: its SIP text comes in 'continue' lines */
+		int i = find_held(fr, fr->cur.rec.key);
+
+		if (i >= 0)
+			release_held(fr, i);
+		if (fr->nheld == FRAMER_MAX_HELD)
+			release_held(fr, 0);
+		fr->cur.rec.held = 1;
+		emit(fr, &fr->cur, fr->raw.p, fr->raw.len);
+		a = xmalloc(sizeof(*a));
+		*a = fr->cur;
+		a->rec.held = 0;
+		fr->held[fr->nheld++] = a;
+		memset(&fr->cur.text, 0, sizeof(fr->cur.text));
+	} else {
+		emit(fr, &fr->cur, fr->raw.p, fr->raw.len);
+		buf_clear(&fr->cur.text);
+	}
 	buf_clear(&fr->raw);
-	buf_clear(&fr->text);
 }
 
 static void add_raw(struct framer *fr, const struct line *l)
@@ -230,12 +405,13 @@ static void add_raw(struct framer *fr, const struct line *l)
 	if (!fr->keep_raw)
 		return;
 	buf_add(&fr->raw, l->p, l->len + l->eol);
-	fr->rec.raw_nl = l->eol > 0;
+	fr->cur.rec.raw_nl = l->eol > 0;
 }
 
-/* Add a line's content (from offset OFF) to the record's text. */
-static void add_content(struct framer *fr, const struct line *l, size_t off,
-                        int first)
+/* Add a line's content (from offset OFF) to A's text; NEWLINE ends it
+ * with a line break (not for a packet that may stop mid-line). */
+static void add_content(struct framer *fr, struct asm *a, const struct line *l,
+                        size_t off, int first, int newline)
 {
 	const struct format *f = fr->fmt;
 	const char *p = l->p + off;
@@ -251,55 +427,69 @@ static void add_content(struct framer *fr, const struct line *l, size_t off,
 		}
 	}
 	if (f->trailer.code && rx_match(&f->trailer, p, n, &fr->md) == 1) {
-		capture(fr, &f->trailer);
+		capture(fr, &f->trailer, &a->rec);
 		rx_span(&fr->md, &so, &eo);
 		n = so;
 	}
-	if (fr->sip_state == 0 && f->nfields > 0 && !sip_is_start_line(p, n))
+	if (a->sip_state == 0 && f->nfields > 0 && !sip_is_start_line(p, n))
 		for (i = 0; i < f->nfields; i++)
 			if (rx_match(&f->fields[i], p, n, &fr->md) == 1)
-				capture(fr, &f->fields[i]);
-	framer_unescape(f->unescape, p, n, &fr->text);
-	buf_addc(&fr->text, '\n');
-	fr->rec.last_line = l->no;
-	if (f->complete)
-		track(fr, l->eol ? l->eol : 1);
-	else if (fr->sip_state == 0 && sip_is_start_line(p, n))
-		fr->sip_state = 1; /* only used to stop field captures */
-	if (fr->raw.len > fr->max_record || fr->text.len > fr->max_record) {
-		diag_warn(fr->name,
-		          "line %llu: record longer than %zu bytes; not "
-		          "analysed",
-		          (unsigned long long)fr->rec.first_line,
-		          fr->max_record);
-		fr->rec.truncated = 1;
-		close_record(fr);
-	}
+				capture(fr, &f->fields[i], &a->rec);
+	framer_unescape(f->unescape, p, n, &a->text);
+	if (newline)
+		buf_addc(&a->text, '\n');
+	a->rec.last_line = l->no;
+	track(a, wire_eol(fr, l));
+}
+
+static void reset_asm(struct asm *a, const struct line *l)
+{
+	struct buf keep = a->text;
+
+	memset(a, 0, sizeof(*a));
+	a->text = keep;
+	buf_clear(&a->text);
+	a->rec.dir = DIR_UNKNOWN;
+	a->rec.first_line = a->rec.last_line = l->no;
+}
+
+/* Where the SIP text starts on a matched line: group 'sip', or after the
+ * match.  Read before anything else reuses the match data. */
+static size_t text_offset(struct framer *fr, const struct rx *rx,
+                          const struct line *l)
+{
+	const char *g;
+	size_t gn, so, eo;
+
+	if (rx_group(rx, &fr->md, "sip", &g, &gn))
+		return (size_t)(g - l->p);
+	rx_span(&fr->md, &so, &eo);
+	return eo;
+}
+
+static void check_size(struct framer *fr)
+{
+	if (fr->raw.len <= fr->max_record && fr->cur.text.len <= fr->max_record)
+		return;
+	diag_warn(fr->name,
+	          "line %llu: record longer than %zu bytes; not "
+	          "analysed",
+	          (unsigned long long)fr->cur.rec.first_line, fr->max_record);
+	fr->cur.rec.truncated = 1;
+	close_record(fr);
 }
 
 static void open_record(struct framer *fr, const struct line *l)
 {
-	const char *g;
-	size_t gn, so, eo, off;
+	size_t off = text_offset(fr, &fr->fmt->start, l);
 
-	memset(&fr->rec, 0, sizeof(fr->rec));
-	fr->rec.dir = DIR_UNKNOWN;
-	fr->rec.first_line = fr->rec.last_line = l->no;
+	reset_asm(&fr->cur, l);
 	fr->open = 1;
-	fr->sip_state = 0;
-	fr->body_left = 0;
-	fr->scan = 0;
 	buf_clear(&fr->raw);
-	buf_clear(&fr->text);
-	rx_span(&fr->md, &so, &eo);
-	/* the SIP text starts at group 'sip' when there is one, else after
-	   the match; read its offset before capture() reuses md */
-	off = rx_group(&fr->fmt->start, &fr->md, "sip", &g, &gn)
-	          ? (size_t)(g - l->p)
-	          : eo;
-	capture(fr, &fr->fmt->start);
+	capture(fr, &fr->fmt->start, &fr->cur.rec);
 	add_raw(fr, l);
-	add_content(fr, l, off, 1);
+	add_content(fr, &fr->cur, l, off, 1, 1);
+	check_size(fr);
 }
 
 static int is_start(struct framer *fr, const struct line *l)
@@ -310,6 +500,31 @@ static int is_start(struct framer *fr, const struct line *l)
 	    memmem(l->p, l->len, f->literal, f->literal_len) == NULL)
 		return 0;
 	return rx_match(&f->start, l->p, l->len, &fr->md) == 1;
+}
+
+/* A 'continue' line: the next piece of a held marker's SIP text. */
+static int continue_line(struct framer *fr, const struct line *l)
+{
+	const struct format *f = fr->fmt;
+	char key[META_LEN] = "";
+	size_t off;
+	int i;
+
+	if (f->cont.code == NULL || fr->nheld == 0 ||
+	    rx_match(&f->cont, l->p, l->len, &fr->md) != 1)
+		return 0;
+	copy_group(fr, &f->cont, "key", key);
+	i = find_held(fr, key);
+	if (i < 0)
+		return 0;
+	off = text_offset(fr, &f->cont, l);
+	close_record(fr);
+	fr->on_noise(fr->ctx, l);
+	add_content(fr, fr->held[i], l, off, 1, 0);
+	if (fr->held[i]->sip_state == 3 ||
+	    fr->held[i]->text.len > fr->max_record)
+		release_held(fr, i);
+	return 1;
 }
 
 void framer_line(struct framer *fr, const struct line *l)
@@ -326,28 +541,53 @@ void framer_line(struct framer *fr, const struct line *l)
 		fr->on_noise(fr->ctx, l);
 		return;
 	}
-	if (fr->open && f->end.code &&
+	if (fr->open && f->end.code && fr->cur.sip_state != 0 &&
 	    rx_match(&f->end, l->p, l->len, &fr->md) == 1) {
 		add_raw(fr, l);
-		fr->rec.last_line = l->no;
+		fr->cur.rec.last_line = l->no;
 		close_record(fr);
 		return;
 	}
 	if (is_start(fr, l)) {
-		close_record(fr);
+		char part[META_LEN] = "";
+		int i;
+
+		copy_group(fr, &f->start, "part", part);
+		if (fr->open && part[0] &&
+		    strcmp(part, fr->cur.rec.part) == 0) {
+			/* the next entry of a split message */
+			size_t off = text_offset(fr, &f->start, l);
+
+			add_raw(fr, l);
+			add_content(fr, &fr->cur, l, off, 1, 1);
+			check_size(fr);
+			return;
+		}
+		if (fr->open)
+			close_record(fr); /* leaves the match data alone */
+		if (fr->nheld) {
+			char key[META_LEN] = "";
+
+			copy_group(fr, &f->start, "key", key);
+			if (key[0] && (i = find_held(fr, key)) >= 0)
+				release_held(fr, i);
+		}
 		open_record(fr, l);
 		if (fr->open &&
-		    (f->oneline || (f->complete && fr->sip_state == 3)))
+		    (f->oneline || (f->complete && fr->cur.sip_state == 3))) {
 			close_record(fr);
+		}
 		return;
 	}
+	if (continue_line(fr, l))
+		return;
 	if (fr->open && f->brk.code &&
 	    rx_match(&f->brk, l->p, l->len, &fr->md) == 1) {
 		close_record(fr);
 		fr->on_noise(fr->ctx, l);
 		return;
 	}
-	if (fr->open && f->complete && fr->sip_state == 1 &&
+	if (fr->open && f->complete && fr->cur.sip_state == 1 &&
 	    !header_like(l->p, l->len)) {
 		const char *q = l->p;
 		size_t qn = l->len;
@@ -361,9 +601,11 @@ void framer_line(struct framer *fr, const struct line *l)
 	}
 	if (fr->open) {
 		add_raw(fr, l);
-		add_content(fr, l, 0, 0);
-		if (fr->open && f->complete && fr->sip_state == 3)
+		add_content(fr, &fr->cur, l, 0, 0, 1);
+		check_size(fr);
+		if (fr->open && f->complete && fr->cur.sip_state == 3) {
 			close_record(fr);
+		}
 		return;
 	}
 	fr->on_noise(fr->ctx, l);
@@ -372,4 +614,6 @@ void framer_line(struct framer *fr, const struct line *l)
 void framer_finish(struct framer *fr)
 {
 	close_record(fr);
+	while (fr->nheld > 0)
+		release_held(fr, 0);
 }

@@ -222,7 +222,7 @@ static int cmd_formats(const struct formats *fs)
 
 static void zip_begin(void *ctx, const char *name)
 {
-	run_begin(ctx, name, 0);
+	run_begin(ctx, name, 0, 0);
 }
 
 static void zip_feed(void *ctx, const char *p, size_t n)

@@ -397,6 +397,11 @@ static void on_record(void *ctx, const struct record *rec)
 	uint64_t first = 0;
 	struct event ev;
 
+	if (rec->held) { /* a marker whose SIP text comes later */
+		if (r->o.mode == OUT_ANNOTATED)
+			out_record(r, rec);
+		return;
+	}
 	summary_time(r->sum, &rec->time);
 	if (rec->truncated || !sip_parse(m, rec->text, rec->text_len)) {
 		summary_totals(r->sum)->unrecognised++;
@@ -443,7 +448,7 @@ static void start_framer(struct run *r)
 	if (r->fmt == NULL)
 		die("no format recognises %s and there is no 'generic' format",
 		    r->name);
-	framer_init(&r->fr, r->fmt, r->name, r->year,
+	framer_init(&r->fr, r->fmt, r->name, r->year, r->ref_month,
 	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
 	            on_record, on_noise, r);
 	r->framing = 1;
@@ -500,10 +505,11 @@ static void on_line(void *ctx, const struct line *l)
 		start_framer(r);
 }
 
-void run_begin(struct run *r, const char *name, int year)
+void run_begin(struct run *r, const char *name, int year, int ref_month)
 {
 	r->name = name;
 	r->year = year;
+	r->ref_month = ref_month;
 	r->fmt = r->o.format ? formats_find(r->fs, r->o.format) : NULL;
 	r->framing = 0;
 	r->exporting = 0;
@@ -565,7 +571,10 @@ int run_input(struct run *r, struct input *in)
 	gmtime_r(&now, &tm);
 	if (chunk == NULL)
 		chunk = xmalloc(READ_CHUNK);
-	run_begin(r, input_name(in), r->o.year ? r->o.year : tm.tm_year + 1900);
+	if (r->o.year)
+		run_begin(r, input_name(in), r->o.year, 0);
+	else
+		run_begin(r, input_name(in), tm.tm_year + 1900, tm.tm_mon + 1);
 	while ((n = input_read(in, chunk, READ_CHUNK)) > 0)
 		run_feed(r, chunk, (size_t)n);
 	if (n < 0)

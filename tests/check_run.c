@@ -60,7 +60,7 @@ static char *run_chunks(enum outmode mode, const char *data, size_t n,
 	o.summary = SUM_TEXT;
 	o.year = 2025;
 	run_init(&r, &o, &fs, &kb, fp);
-	run_begin(&r, "fixture", 2025);
+	run_begin(&r, "fixture", 2025, 0);
 	if (onebyte) {
 		for (i = 0; i < n; i++)
 			run_feed(&r, data + i, 1);
