@@ -35,6 +35,7 @@ struct format {
 	struct rx start;  /* a line that opens a record */
 	struct rx end;    /* a line that closes a record, included in it */
 	struct rx brk;    /* a line that closes a record and is not in it */
+	struct rx before; /* a line whose groups describe the next record */
 	struct rx cont;   /* a line that continues the held record of its key */
 	struct rx strip;  /* removed from the start of continuation lines */
 	struct rx trailer; /* removed from the end of content lines */

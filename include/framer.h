@@ -63,6 +63,8 @@ struct framer {
 	struct buf raw;
 	struct asm cur;
 	struct asm *held[FRAMER_MAX_HELD]; /* markers waiting for their text */
+	struct record before; /* metadata of the last 'before' line */
+	uint64_t before_line;
 	int nheld;
 };
 

@@ -141,6 +141,7 @@ void format_free(struct format *f)
 	rx_free(&f->end);
 	rx_free(&f->brk);
 	rx_free(&f->cont);
+	rx_free(&f->before);
 	rx_free(&f->strip);
 	rx_free(&f->trailer);
 	for (i = 0; i < f->nfields; i++)
@@ -297,6 +298,8 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 					    "dot-cr, not '%s'",
 					    w);
 			}
+		} else if (strcmp(key, "before") == 0) {
+			bad |= rx_compile(&f->before, val, file, lineno);
 		} else if (strcmp(key, "continue") == 0) {
 			bad |= rx_compile(&f->cont, val, file, lineno);
 		} else if (strcmp(key, "oneline") == 0) {

@@ -436,7 +436,9 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 			if (rx_match(&f->fields[i], p, n, &fr->md) == 1)
 				capture(fr, &f->fields[i], &a->rec);
 	framer_unescape(f->unescape, p, n, &a->text);
-	if (newline)
+	/* a literal \r\n already ended the line (tshark's raw text) */
+	if (newline && !((f->unescape & UNESC_LITERAL_CRLF) && a->text.len &&
+	                 a->text.p[a->text.len - 1] == '\n'))
 		buf_addc(&a->text, '\n');
 	a->rec.last_line = l->no;
 	track(a, wire_eol(fr, l));
@@ -479,6 +481,10 @@ static void check_size(struct framer *fr)
 	close_record(fr);
 }
 
+/* A 'before' line describes the record that starts on one of the next
+ * two lines (Kamailio's xlog line, then the message it logged). */
+#define BEFORE_REACH 2
+
 static void open_record(struct framer *fr, const struct line *l)
 {
 	size_t off = text_offset(fr, &fr->fmt->start, l);
@@ -486,6 +492,18 @@ static void open_record(struct framer *fr, const struct line *l)
 	reset_asm(&fr->cur, l);
 	fr->open = 1;
 	buf_clear(&fr->raw);
+	if (fr->before_line && l->no - fr->before_line <= BEFORE_REACH) {
+		struct record *b = &fr->before, *c = &fr->cur.rec;
+
+		c->time = b->time;
+		c->dir = b->dir;
+		memcpy(c->peer, b->peer, META_LEN);
+		memcpy(c->src, b->src, META_LEN);
+		memcpy(c->dst, b->dst, META_LEN);
+		memcpy(c->local, b->local, META_LEN);
+		memcpy(c->key, b->key, META_LEN);
+	}
+	fr->before_line = 0;
 	capture(fr, &fr->fmt->start, &fr->cur.rec);
 	add_raw(fr, l);
 	add_content(fr, &fr->cur, l, off, 1, 1);
@@ -581,6 +599,20 @@ void framer_line(struct framer *fr, const struct line *l)
 	}
 	if (continue_line(fr, l))
 		return;
+	if (f->before.code &&
+	    rx_match(&f->before, l->p, l->len, &fr->md) == 1) {
+		close_record(fr);
+		memset(&fr->before, 0, sizeof(fr->before));
+		fr->before.dir = DIR_UNKNOWN;
+		capture(fr, &f->before, &fr->before);
+		if (fr->before.peer[0] == '\0' && fr->before.dir != DIR_UNKNOWN)
+			strcpy(fr->before.peer, fr->before.dir == DIR_IN
+			                            ? fr->before.src
+			                            : fr->before.dst);
+		fr->before_line = l->no;
+		fr->on_noise(fr->ctx, l);
+		return;
+	}
 	if (fr->open && f->brk.code &&
 	    rx_match(&f->brk, l->p, l->len, &fr->md) == 1) {
 		close_record(fr);

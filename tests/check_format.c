@@ -91,6 +91,15 @@ START_TEST(test_detect_fixtures)
 		{"sngrep-export.txt", "sngrep"},
 		{"generic.log", "generic"},
 		{"no-final-newline.log", "generic"},
+		{"kamailio-xlog.log", "kamailio-xlog"},
+		{"kamailio-syslog.log", "kamailio-syslog"},
+		{"kamailio-syslog-rfc3339.log", "kamailio-syslog-rfc3339"},
+		{"kamailio-sipdump.data", "kamailio-sipdump"},
+		{"sipp-trace.log", "sipp-trace"},
+		{"ngrep.txt", "ngrep"},
+		{"sipgrep.txt", "ngrep"},
+		{"tshark-raw.txt", "tshark-raw"},
+		{"tshark-tree.txt", "tshark-tree"},
 	};
 	struct formats fs = {0};
 	size_t i;

@@ -215,6 +215,15 @@ START_TEST(test_fixture_failures)
 		{"generic.log", 2, "\"format\":\"generic\""},
 		{"no-final-newline.log", 1, "\"format\":\"generic\""},
 		{"teams-export.csv", 5, "\"format\":\"teams-export\""},
+		{"kamailio-xlog.log", 2, "\"format\":\"kamailio-xlog\""},
+		{"kamailio-syslog.log", 2, "\"format\":\"kamailio-syslog\""},
+		{"kamailio-syslog-rfc3339.log", 2, "\"format\":\"kamailio-syslog-rfc3339\""},
+		{"kamailio-sipdump.data", 2, "\"format\":\"kamailio-sipdump\""},
+		{"sipp-trace.log", 2, "\"format\":\"sipp-trace\""},
+		{"ngrep.txt", 2, "\"format\":\"ngrep\""},
+		{"sipgrep.txt", 2, "\"format\":\"ngrep\""},
+		{"tshark-raw.txt", 2, "\"format\":\"tshark-raw\""},
+		{"tshark-tree.txt", 2, "\"format\":\"tshark-tree\""},
 		{"empty.log", 0, NULL},
 	};
 	size_t i;
