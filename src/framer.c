@@ -591,12 +591,17 @@ void framer_line(struct framer *fr, const struct line *l)
 				release_held(fr, i);
 		}
 		open_record(fr, l);
-		if (fr->open &&
-		    (f->oneline || (f->complete && fr->cur.sip_state == 3))) {
+		/* a one-line record waits for the next line only when that
+		   line may continue it (same 'part', message not complete) */
+		if (fr->open && f->oneline &&
+		    (!fr->cur.rec.part[0] || fr->cur.sip_state == 3))
 			close_record(fr);
-		}
+		else if (fr->open && f->complete && fr->cur.sip_state == 3)
+			close_record(fr);
 		return;
 	}
+	if (fr->open && f->oneline)
+		close_record(fr);
 	if (continue_line(fr, l))
 		return;
 	if (f->before.code &&
