@@ -62,11 +62,13 @@ tests/check_sipwhy: $(TESTS) $(OBJ) tests/check.h | build/check-deps.stamp
 		$(CFLAGS) -DFIXTURES='"tests/fixtures"' -o $@ $(TESTS) $(OBJ) \
 		$(LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
 
-# Unit tests (Check), then golden and command-line tests.
+# Unit tests (Check), golden and command-line tests, then real SIP software
+# (SIPp through Kamailio, captured by tshark) writing logs for sipwhy.
 check: sipwhy tests/check_sipwhy
 	./tests/check_sipwhy
 	sh tests/golden.sh
 	sh tests/cli.sh
+	sh tests/interop.sh
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
 check-asan:
@@ -81,7 +83,7 @@ demo: sipwhy
 lint:
 	clang-format --dry-run --Werror src/*.c include/*.h
 	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
-	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh .ci/run
+	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/interop.sh .ci/run
 	./sipwhy -F generic /dev/null >/dev/null
 
 install: sipwhy

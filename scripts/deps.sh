@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages sipwhy needs are installed.
 #   deps.sh build   libraries to build (pkg-config, PCRE2, zlib, minizip)
-#   deps.sh check   also what the tests use (Check, jq, gzip)
+#   deps.sh check   also what the tests use (Check, jq, gzip, and the SIP
+#                   software of the interop test: SIPp, Kamailio, tshark)
 # Installs them with apt-get when run as root or with sudo; otherwise prints
 # the exact command and fails.
 set -u
@@ -15,10 +16,13 @@ have_pc libpcre2-8 || need="$need libpcre2-dev"
 have_pc zlib || need="$need zlib1g-dev"
 have_pc minizip || need="$need libminizip-dev"
 if [ "$what" = check ]; then
-	pkgs="$pkgs check jq gzip"
+	pkgs="$pkgs check jq gzip sip-tester kamailio tshark"
 	have_pc check || need="$need check"
 	command -v jq >/dev/null 2>&1 || need="$need jq"
 	command -v gzip >/dev/null 2>&1 || need="$need gzip"
+	command -v sipp >/dev/null 2>&1 || need="$need sip-tester"
+	command -v kamailio >/dev/null 2>&1 || need="$need kamailio"
+	command -v tshark >/dev/null 2>&1 || need="$need tshark"
 fi
 [ -z "$need" ] && exit 0
 echo "sipwhy: missing Debian packages:$need" >&2
