@@ -165,6 +165,41 @@ START_TEST(test_size_cap)
 }
 END_TEST
 
+/* Stamps without a year across New Year: with the file's month known, a
+ * December stamp in a log that ends in January is the year before; with a
+ * given year, the year goes up when the months wrap. */
+START_TEST(test_year_rollover)
+{
+	struct format *f = fmt("name t\n"
+	                       "start ^(?<time>[A-Z][a-z]{2} +\\d+ \\d\\d:\\d\\d:\\d\\d) X$\n"
+	                       "oneline yes\n"
+	                       "time-format %b %e %H:%M:%S\n");
+	const char *log = "Dec 31 23:59:58 X\nJan  1 00:00:02 X\n";
+	struct got g = {{0}};
+	struct framer fr;
+	struct lines ls;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		buf_clear(&g.log);
+		/* pass 0: the file was last written in January 2026;
+		   pass 1: --year 2025, the year the log starts in */
+		framer_init(&fr, f, "t", pass == 0 ? 2026 : 2025, pass == 0 ? 1 : 0,
+		            1, on_rec, on_noise, &g);
+		lines_init(&ls, 1 << 20, (line_fn)framer_line, &fr);
+		lines_feed(&ls, log, strlen(log));
+		lines_finish(&ls);
+		framer_finish(&fr);
+		framer_free(&fr);
+		lines_free(&ls);
+		ck_assert_ptr_nonnull(strstr(g.log.p, "2025-12-31T23:59:58.000Z"));
+		ck_assert_ptr_nonnull(strstr(g.log.p, "2026-01-01T00:00:02.000Z"));
+	}
+	buf_free(&g.log);
+	format_free(f);
+}
+END_TEST
+
 Suite *framer_suite(void)
 {
 	Suite *s = suite_create("framer");
@@ -175,6 +210,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_oneline_syslog);
 	tcase_add_test(tc, test_complete_by_content_length);
 	tcase_add_test(tc, test_size_cap);
+	tcase_add_test(tc, test_year_rollover);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,6 +53,25 @@ gzip -c $fx/audiocodes-viewer.log >"$tmp/b.log" # a gzip file named .log
 gzip -c $fx/oracle-sipmsg.log | "$bin" --year 2025 -o json - | sed 's/"file":"[^"]*"//' >"$tmp/j2"
 cmp -s "$tmp/j1" "$tmp/j2" && ok || no "gzip on stdin differs from plain"
 
+# each input of one run gets its own format
+"$bin" -o json -s none $fx/oracle-sipmsg.log $fx/audiocodes-oneline.log $fx/sngrep-export.txt >"$tmp/j"
+[ "$(jq -r .format "$tmp/j" | uniq | tr '\n' ' ')" = "oracle-sipmsg audiocodes-syslog sngrep " ] &&
+	ok || no "mixed inputs: each its own format"
+
+# a log without years that runs from December into January takes its
+# years from the file's time
+{
+	printf 'Dec 31 23:59:58.100 On [0:0]192.0.2.10:5060 received from 198.51.100.20:5060\n'
+	printf 'SIP/2.0 486 Busy Here\nCall-ID: ny1\nCSeq: 1 INVITE\nContent-Length: 0\n\n----------------------------------------\n'
+	printf 'Jan  1 00:00:03.200 On [0:0]192.0.2.10:5060 received from 198.51.100.20:5060\n'
+	printf 'SIP/2.0 486 Busy Here\nCall-ID: ny2\nCSeq: 1 INVITE\nContent-Length: 0\n\n----------------------------------------\n'
+} >"$tmp/newyear.log"
+touch -d '2026-01-01 00:10:00' "$tmp/newyear.log"
+[ "$("$bin" -o json -s none "$tmp/newyear.log" | jq -r .time | tr '\n' ' ')" = "2025-12-31T23:59:58.100Z 2026-01-01T00:00:03.200Z " ] &&
+	ok || no "year rollover from the file's time"
+[ "$("$bin" --year 2030 -o json -s none - <"$tmp/newyear.log" | jq -r .time | tr '\n' ' ')" = "2030-12-31T23:59:58.100Z 2031-01-01T00:00:03.200Z " ] &&
+	ok || no "year rollover with --year"
+
 # lossless: the annotated output minus marker lines is the input, plain or
 # gzip, for every fixture that ends with a line end
 for f in $fx/*; do
