@@ -17,9 +17,27 @@ enum unescape {
 	UNESC_DOT_CR = 8 /* ngrep: a '.' at the end of a line is the CR */
 };
 
+/* The named groups the framer reads, numbered once at compile time. */
+enum rxg {
+	RXG_TIME,
+	RXG_DIR,
+	RXG_PEER,
+	RXG_SRC,
+	RXG_DST,
+	RXG_LOCAL,
+	RXG_KEY,
+	RXG_PART,
+	RXG_SIP,
+	RXG_PEER_PORT,
+	RXG_SRC_PORT,
+	RXG_DST_PORT,
+	RXG_N
+};
+
 struct rx {
 	pcre2_code *code; /* NULL: not set */
 	char *src;
+	int g[RXG_N]; /* group number, 0 if absent, -1 if the name repeats */
 };
 
 #define FORMAT_MAX_FIELDS 8
@@ -81,6 +99,9 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m);
 /* The span of named group NAME of the last match; 0 if unset. */
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
              const char **gp, size_t *gn);
+/* The same by group id (no name lookup: for the hot path). */
+int rx_group_id(const struct rx *rx, const struct rxm *m, enum rxg id,
+                const char **gp, size_t *gn);
 /* Offsets of the whole last match. */
 void rx_span(const struct rxm *m, size_t *so, size_t *eo);
 

@@ -11,6 +11,7 @@
 struct sip_hdr {
 	const char *name, *val;
 	size_t nlen, vlen; /* val may span folded lines (CR/LF inside) */
+	int id;            /* the header's class, so lookups compare ints */
 };
 
 struct sip_msg {
@@ -31,6 +32,10 @@ struct sip_msg {
 /* Finds the SIP start line in TEXT (lines before it are skipped) and parses
  * the message.  1: parsed; 0: no SIP start line in the text. */
 int sip_parse(struct sip_msg *m, const char *text, size_t len);
+/* Reads only the start line: 1 when TEXT holds one, with *STATUS set for
+ * a response (0 for a request) and *METHOD the request's method. */
+int sip_peek(const char *text, size_t len, int *status, const char **method,
+             size_t *mlen);
 /* Is this line (without its end) a SIP start line? */
 int sip_is_start_line(const char *p, size_t n);
 

@@ -68,10 +68,43 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 	return -1;
 }
 
+static const char *const rxg_names[RXG_N] = {
+    "time", "dir",  "peer", "src",       "dst",      "local",
+    "key",  "part", "sip",  "peer_port", "src_port", "dst_port"};
+
+static int group_at(const struct rxm *m, int num, const char **gp, size_t *gn);
+
+int rx_group_id(const struct rx *rx, const struct rxm *m, enum rxg id,
+                const char **gp, size_t *gn)
+{
+	if (rx->g[id] == 0)
+		return 0;
+	if (rx->g[id] < 0) /* a name used twice: let PCRE2 find the set one */
+		return rx_group(rx, m, rxg_names[id], gp, gn);
+	return group_at(m, rx->g[id], gp, gn);
+}
+
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
              const char **gp, size_t *gn)
 {
-	int num = pcre2_substring_number_from_name(rx->code, (PCRE2_SPTR)name);
+	int num;
+	PCRE2_SPTR first, last;
+	int size = pcre2_substring_nametable_scan(rx->code, (PCRE2_SPTR)name,
+	                                          &first, &last);
+
+	if (size <= 0)
+		return 0;
+	/* with duplicate names, the first group of that name that is set */
+	for (; first <= last; first += size) {
+		num = (first[0] << 8) | first[1];
+		if (group_at(m, num, gp, gn))
+			return 1;
+	}
+	return 0;
+}
+
+static int group_at(const struct rxm *m, int num, const char **gp, size_t *gn)
+{
 	PCRE2_SIZE *ov;
 
 	if (num <= 0 || (uint32_t)num >= pcre2_get_ovector_count(m->md))
@@ -95,7 +128,7 @@ void rx_span(const struct rxm *m, size_t *so, size_t *eo)
 static int rx_compile(struct rx *rx, const char *src, const char *file,
                       unsigned lineno)
 {
-	int err;
+	int err, i;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
 
@@ -111,6 +144,15 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 		fprintf(stderr, "%s: %s:%u: error: regex at offset %zu: %s\n",
 		        progname, file, lineno, (size_t)off, (char *)msg);
 		return -1;
+	}
+	for (i = 0; i < RXG_N; i++) {
+		PCRE2_SPTR first, last;
+		int size = pcre2_substring_nametable_scan(
+		    rx->code, (PCRE2_SPTR)rxg_names[i], &first, &last);
+
+		rx->g[i] = size <= 0       ? 0
+		           : first != last ? -1
+		                           : (first[0] << 8) | first[1];
 	}
 	/* JIT is an optimisation: if it fails the interpreter still works. */
 	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);

@@ -17,6 +17,7 @@
 #include "sip.h"
 
 #define DEFAULT_MAX_RECORD (1024 * 1024)
+#define TRAILER_WINDOW     256
 
 void framer_init(struct framer *fr, const struct format *fmt, const char *name,
                  int year, int ref_month, int keep_raw, record_fn on_record,
@@ -151,13 +152,13 @@ void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out)
 	}
 }
 
-static void copy_group(struct framer *fr, const struct rx *rx,
-                       const char *gname, char *dst)
+static void copy_group(struct framer *fr, const struct rx *rx, enum rxg id,
+                       char *dst)
 {
 	const char *g;
 	size_t gn;
 
-	if (!rx_group(rx, &fr->md, gname, &g, &gn))
+	if (!rx_group_id(rx, &fr->md, id, &g, &gn))
 		return;
 	if (gn >= META_LEN)
 		gn = META_LEN - 1;
@@ -167,13 +168,13 @@ static void copy_group(struct framer *fr, const struct rx *rx,
 
 /* "srcport: 5070" on a line of its own (Kamailio's sipdump): the port is
  * added to the address captured before it. */
-static void add_port(struct framer *fr, const struct rx *rx, const char *gname,
+static void add_port(struct framer *fr, const struct rx *rx, enum rxg id,
                      char *dst)
 {
 	const char *g;
 	size_t gn, l = strlen(dst);
 
-	if (!rx_group(rx, &fr->md, gname, &g, &gn) || l == 0 ||
+	if (!rx_group_id(rx, &fr->md, id, &g, &gn) || l == 0 ||
 	    l + 1 + gn >= META_LEN || memchr(dst, ':', l) != NULL)
 		return;
 	dst[l] = ':';
@@ -220,19 +221,19 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 	const char *g;
 	size_t gn;
 
-	if (rx_group(rx, &fr->md, "dir", &g, &gn))
+	if (rx_group_id(rx, &fr->md, RXG_DIR, &g, &gn))
 		rec->dir = dir_word(g, gn);
-	copy_group(fr, rx, "peer", rec->peer);
-	copy_group(fr, rx, "src", rec->src);
-	copy_group(fr, rx, "dst", rec->dst);
-	copy_group(fr, rx, "local", rec->local);
-	copy_group(fr, rx, "key", rec->key);
-	copy_group(fr, rx, "part", rec->part);
-	add_port(fr, rx, "peer_port", rec->peer);
-	add_port(fr, rx, "src_port", rec->src);
-	add_port(fr, rx, "dst_port", rec->dst);
+	copy_group(fr, rx, RXG_PEER, rec->peer);
+	copy_group(fr, rx, RXG_SRC, rec->src);
+	copy_group(fr, rx, RXG_DST, rec->dst);
+	copy_group(fr, rx, RXG_LOCAL, rec->local);
+	copy_group(fr, rx, RXG_KEY, rec->key);
+	copy_group(fr, rx, RXG_PART, rec->part);
+	add_port(fr, rx, RXG_PEER_PORT, rec->peer);
+	add_port(fr, rx, RXG_SRC_PORT, rec->src);
+	add_port(fr, rx, RXG_DST_PORT, rec->dst);
 	if (!rec->time.set && fr->fmt->time_format &&
-	    rx_group(rx, &fr->md, "time", &g, &gn) &&
+	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
 	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
 	        0)
 		fix_year(fr, &rec->time);
@@ -259,7 +260,8 @@ static int is_content_length(const char *q, size_t qn)
 {
 	size_t i;
 
-	if (qn >= 14 && span_ieq(q, 14, "content-length"))
+	if (qn >= 14 && (q[0] == 'c' || q[0] == 'C') &&
+	    span_ieq(q, 14, "content-length"))
 		i = 14;
 	else if (qn >= 1 && (q[0] == 'l' || q[0] == 'L'))
 		i = 1;
@@ -426,10 +428,16 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 			n -= eo;
 		}
 	}
-	if (f->trailer.code && rx_match(&f->trailer, p, n, &fr->md) == 1) {
-		capture(fr, &f->trailer, &a->rec);
-		rx_span(&fr->md, &so, &eo);
-		n = so;
+	if (f->trailer.code) {
+		/* a trailer ends the line: only its last bytes are searched,
+		   or a regex would be tried at every offset of a long line */
+		size_t w = n > TRAILER_WINDOW ? n - TRAILER_WINDOW : 0;
+
+		if (rx_match(&f->trailer, p + w, n - w, &fr->md) == 1) {
+			capture(fr, &f->trailer, &a->rec);
+			rx_span(&fr->md, &so, &eo);
+			n = w + so;
+		}
 	}
 	if (a->sip_state == 0 && f->nfields > 0 && !sip_is_start_line(p, n))
 		for (i = 0; i < f->nfields; i++)
@@ -463,7 +471,7 @@ static size_t text_offset(struct framer *fr, const struct rx *rx,
 	const char *g;
 	size_t gn, so, eo;
 
-	if (rx_group(rx, &fr->md, "sip", &g, &gn))
+	if (rx_group_id(rx, &fr->md, RXG_SIP, &g, &gn))
 		return (size_t)(g - l->p);
 	rx_span(&fr->md, &so, &eo);
 	return eo;
@@ -531,7 +539,7 @@ static int continue_line(struct framer *fr, const struct line *l)
 	if (f->cont.code == NULL || fr->nheld == 0 ||
 	    rx_match(&f->cont, l->p, l->len, &fr->md) != 1)
 		return 0;
-	copy_group(fr, &f->cont, "key", key);
+	copy_group(fr, &f->cont, RXG_KEY, key);
 	i = find_held(fr, key);
 	if (i < 0)
 		return 0;
@@ -570,7 +578,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		char part[META_LEN] = "";
 		int i;
 
-		copy_group(fr, &f->start, "part", part);
+		copy_group(fr, &f->start, RXG_PART, part);
 		if (fr->open && part[0] &&
 		    strcmp(part, fr->cur.rec.part) == 0) {
 			/* the next entry of a split message */
@@ -586,7 +594,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		if (fr->nheld) {
 			char key[META_LEN] = "";
 
-			copy_group(fr, &f->start, "key", key);
+			copy_group(fr, &f->start, RXG_KEY, key);
 			if (key[0] && (i = find_held(fr, key)) >= 0)
 				release_held(fr, i);
 		}

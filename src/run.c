@@ -396,6 +396,9 @@ static void on_record(void *ctx, const struct record *rec)
 	enum verdict v;
 	uint64_t first = 0;
 	struct event ev;
+	int status;
+	const char *meth;
+	size_t mlen;
 
 	if (rec->held) { /* a marker whose SIP text comes later */
 		if (r->o.mode == OUT_ANNOTATED)
@@ -403,6 +406,20 @@ static void on_record(void *ctx, const struct record *rec)
 		return;
 	}
 	summary_time(r->sum, &rec->time);
+	if (!rec->truncated &&
+	    sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&
+	    ((status > 0 && status < 300) ||
+	     (status == 0 &&
+	      !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
+	                      memcmp(meth, "CANCEL", 6) == 0))))) {
+		/* provisional and success responses, and requests other than
+		   INVITE and CANCEL, play no part in a failure: counted, not
+		   parsed */
+		summary_totals(r->sum)->messages++;
+		if (r->o.mode == OUT_ANNOTATED)
+			out_record(r, rec);
+		return;
+	}
 	if (rec->truncated || !sip_parse(m, rec->text, rec->text_len)) {
 		summary_totals(r->sum)->unrecognised++;
 		if (r->o.mode == OUT_ANNOTATED)

@@ -35,6 +35,58 @@ static const struct {
     {'y', "identity"},
 };
 
+/* Headers looked up on every message get an id at parse time. */
+enum {
+	HID_OTHER,
+	HID_CALL_ID,
+	HID_CSEQ,
+	HID_FROM,
+	HID_TO,
+	HID_VIA,
+	HID_CONTACT,
+	HID_CONTENT_LENGTH,
+	HID_CONTENT_TYPE,
+	HID_REASON,
+	HID_SERVER,
+	HID_USER_AGENT
+};
+
+static const struct {
+	int id;
+	char compact;
+	const char *name;
+	size_t len;
+} known[] = {
+    {HID_CALL_ID, 'i', "call-id", 7},
+    {HID_CSEQ, 0, "cseq", 4},
+    {HID_FROM, 'f', "from", 4},
+    {HID_TO, 't', "to", 2},
+    {HID_VIA, 'v', "via", 3},
+    {HID_CONTACT, 'm', "contact", 7},
+    {HID_CONTENT_LENGTH, 'l', "content-length", 14},
+    {HID_CONTENT_TYPE, 'c', "content-type", 12},
+    {HID_REASON, 0, "reason", 6},
+    {HID_SERVER, 0, "server", 6},
+    {HID_USER_AGENT, 0, "user-agent", 10},
+};
+
+static int header_id(const char *p, size_t n)
+{
+	size_t k;
+	char c;
+
+	if (n == 0)
+		return HID_OTHER;
+	c = (char)tolower((unsigned char)p[0]);
+	for (k = 0; k < ARRAY_LEN(known); k++) {
+		if (n == 1 ? c == known[k].compact
+		           : (n == known[k].len && c == known[k].name[0] &&
+		              span_ieq(p, n, known[k].name)))
+			return known[k].id;
+	}
+	return HID_OTHER;
+}
+
 static int is_token_char(unsigned char c)
 {
 	return isalnum(c) || strchr("-.!%*_+`'~", c) != NULL;
@@ -45,9 +97,10 @@ int sip_is_start_line(const char *p, size_t n)
 	size_t i, sp1, sp2;
 
 	span_trim(&p, &n);
-	if (n >= 11 && span_ieq(p, 8, "SIP/2.0 ") &&
-	    isdigit((unsigned char)p[8]) && isdigit((unsigned char)p[9]) &&
-	    isdigit((unsigned char)p[10]) && (n == 11 || p[11] == ' '))
+	if (n >= 11 && (p[0] == 'S' || p[0] == 's') &&
+	    span_ieq(p, 8, "SIP/2.0 ") && isdigit((unsigned char)p[8]) &&
+	    isdigit((unsigned char)p[9]) && isdigit((unsigned char)p[10]) &&
+	    (n == 11 || p[11] == ' '))
 		return 1;
 	if (n < 11 || !span_ieq(p + n - 8, 8, " SIP/2.0"))
 		return 0;
@@ -78,6 +131,37 @@ static int parse_start(struct sip_msg *m, const char *p, size_t n)
 	m->uri = p + m->method_len + 1;
 	m->uri_len = n - 8 - m->method_len - 1;
 	return 1;
+}
+
+int sip_peek(const char *text, size_t len, int *status, const char **method,
+             size_t *mlen)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *q = p;
+
+		if (sip_is_start_line(p, n)) {
+			span_trim(&q, &n);
+			if (span_ieq(q, 8, "SIP/2.0 ")) {
+				*status = (q[8] - '0') * 100 +
+				          (q[9] - '0') * 10 + (q[10] - '0');
+				*method = NULL;
+				*mlen = 0;
+			} else {
+				*status = 0;
+				*method = q;
+				*mlen =
+				    (size_t)((const char *)memchr(q, ' ', n) -
+				             q);
+			}
+			return 1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
 }
 
 int sip_parse(struct sip_msg *m, const char *text, size_t len)
@@ -155,6 +239,7 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			last = &m->h[m->nh++];
 			last->name = p;
 			last->nlen = nl_;
+			last->id = header_id(p, nl_);
 			last->val = colon + 1;
 			last->vlen = (size_t)(p + n - (colon + 1));
 			span_trim(&last->val, &last->vlen);
@@ -176,11 +261,18 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
                                  size_t i)
 {
+	size_t nlen = strlen(name), k;
+	int id = header_id(name, nlen);
 	char c = 0;
-	size_t k;
 
+	if (id != HID_OTHER) {
+		for (k = 0; k < m->nh; k++)
+			if (m->h[k].id == id && i-- == 0)
+				return &m->h[k];
+		return NULL;
+	}
 	for (k = 0; k < ARRAY_LEN(compact); k++)
-		if (span_ieq(name, strlen(name), compact[k].name))
+		if (span_ieq(name, nlen, compact[k].name))
 			c = compact[k].c;
 	for (k = 0; k < m->nh; k++) {
 		const struct sip_hdr *h = &m->h[k];
