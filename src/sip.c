@@ -262,7 +262,8 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
                                  size_t i)
 {
 	size_t nlen = strlen(name), k;
-	int id = header_id(name, nlen);
+	/* queries use full names: a one-letter query is not a compact form */
+	int id = nlen > 1 ? header_id(name, nlen) : HID_OTHER;
 	char c = 0;
 
 	if (id != HID_OTHER) {
