@@ -263,7 +263,7 @@ int main(int argc, char **argv)
 	size_t nuser = 0;
 	const char *color = "auto";
 	int c, i, status, summary_set = 0;
-	static char outbuf[1 << 16];
+	static char outbuf[1 << 20];
 
 	memset(&o, 0, sizeof(o));
 	memset(&kb, 0, sizeof(kb));
