@@ -75,6 +75,9 @@ void framer_init(struct framer *fr, const struct format *fmt, const char *name,
                  int year, int ref_month, int keep_raw, record_fn on_record,
                  noise_fn on_noise, void *ctx);
 void framer_line(struct framer *fr, const struct line *l);
+/* The input went quiet: close the open record if its SIP message is whole
+ * by Content-Length (it would otherwise wait for the next record). */
+void framer_idle(struct framer *fr);
 /* Closes the open record and hands over the held ones. */
 void framer_finish(struct framer *fr);
 void framer_free(struct framer *fr);

@@ -36,15 +36,12 @@ struct run_opts {
 	int year; /* for logs without one; 0: the file's */
 };
 
-struct run {
-	struct run_opts o;
-	const struct formats *fs;
-	const struct kb *kb;
-	FILE *out;
-	struct calls *calls;
-	struct summary *sum;
-	uint64_t events;
-	/* the current input */
+struct run;
+
+/* One input being read: its own format, framer and line state, so several
+ * inputs can be read at once (sipwhy -f follows several files). */
+struct src {
+	struct run *r;
 	const char *name;
 	int year, ref_month;
 	const struct format *fmt;
@@ -64,6 +61,17 @@ struct run {
 	size_t ndl, dlcap;
 	unsigned *scores;
 	uint64_t bytes, nlines;
+};
+
+struct run {
+	struct run_opts o;
+	const struct formats *fs;
+	const struct kb *kb;
+	FILE *out;
+	struct calls *calls;
+	struct summary *sum;
+	uint64_t events;
+	struct src cur; /* the input of run_begin/run_feed/run_end */
 	/* scratch */
 	struct sip_msg msg;
 	struct buf ob, cause, action;
@@ -78,6 +86,14 @@ void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,
 void run_begin(struct run *r, const char *name, int year, int ref_month);
 void run_feed(struct run *r, const char *p, size_t n);
 void run_end(struct run *r);
+/* The same for an input of one's own (several at once). */
+void src_begin(struct run *r, struct src *s, const char *name, int year,
+               int ref_month);
+void src_feed(struct src *s, const char *p, size_t n);
+/* The input went quiet: a record that is complete by Content-Length but
+ * waits for its successor to close it is closed now (live logs). */
+void src_idle(struct src *s);
+void src_end(struct src *s);
 /* Reads IN to its end through run_begin/feed/end.  -1 on a read error. */
 int run_input(struct run *r, struct input *in);
 /* Writes the summary the options ask for. */

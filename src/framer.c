@@ -662,3 +662,10 @@ void framer_finish(struct framer *fr)
 	while (fr->nheld > 0)
 		release_held(fr, 0);
 }
+
+void framer_idle(struct framer *fr)
+{
+	/* only a message known to be whole: a half-written one waits */
+	if (fr->open && fr->cur.sip_state == 3)
+		close_record(fr);
+}

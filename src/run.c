@@ -34,7 +34,6 @@ void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,
 	r->out = out;
 	r->calls = calls_new(r->o.max_calls);
 	r->sum = summary_new();
-	r->scores = xcalloc(fs->n ? fs->n : 1, sizeof(*r->scores));
 	r->out_bol = 1;
 }
 
@@ -42,13 +41,9 @@ void run_free(struct run *r)
 {
 	calls_free(r->calls);
 	summary_free(r->sum);
-	free(r->scores);
-	free(r->dl);
-	buf_free(&r->det);
 	buf_free(&r->ob);
 	buf_free(&r->cause);
 	buf_free(&r->action);
-	buf_free(&r->xraw);
 }
 
 int run_status(const struct run *r)
@@ -319,7 +314,8 @@ static void write_json(struct run *r, const struct event *ev)
 
 static void on_noise(void *ctx, const struct line *l)
 {
-	struct run *r = ctx;
+	struct src *s = ctx;
+	struct run *r = s->r;
 
 	if (r->o.mode == OUT_ANNOTATED)
 		out_raw(r, l->p, l->len, l->eol);
@@ -348,50 +344,52 @@ static void emit_event(struct run *r, const struct event *ev, const char *raw,
 }
 
 /* Teams admin center export rows: one CSV record (maybe several lines). */
-static void export_line(struct run *r, const struct line *l)
+static void export_line(struct src *s, const struct line *l)
 {
+	struct run *r = s->r;
 	struct record rec;
 	struct event ev;
 	int k;
 
-	if (r->xraw.len == 0)
-		r->xfirst = l->no;
-	buf_add(&r->xraw, l->p, l->len + l->eol);
+	if (s->xraw.len == 0)
+		s->xfirst = l->no;
+	buf_add(&s->xraw, l->p, l->len + l->eol);
 	if (l->piece && l->eol == 0)
 		return; /* a piece of a long line: the rest follows */
-	if (!csv_line(&r->csv, l->p, l->len))
+	if (!csv_line(&s->csv, l->p, l->len))
 		return;
-	if (!r->csv.have_header) {
-		if (export_header(&r->csv) < 0)
-			diag_warn(r->name,
+	if (!s->csv.have_header) {
+		if (export_header(&s->csv) < 0)
+			diag_warn(s->name,
 			          "line %llu: no 'Final SIP code' "
 			          "column; rows are not analysed",
 			          (unsigned long long)l->no);
 		if (r->o.mode == OUT_ANNOTATED)
-			out_bytes(r, r->xraw.p, r->xraw.len);
-		buf_clear(&r->xraw);
+			out_bytes(r, s->xraw.p, s->xraw.len);
+		buf_clear(&s->xraw);
 		return;
 	}
-	k = export_event(&r->csv, r->kb, &rec, &ev, r->name);
+	k = export_event(&s->csv, r->kb, &rec, &ev, s->name);
 	if (r->o.mode == OUT_ANNOTATED)
-		out_bytes(r, r->xraw.p, r->xraw.len);
+		out_bytes(r, s->xraw.p, s->xraw.len);
 	if (k < 0) {
 		summary_totals(r->sum)->unrecognised++;
 	} else {
 		summary_totals(r->sum)->calls++;
 		if (k == 1) {
-			rec.first_line = r->xfirst;
+			rec.first_line = s->xfirst;
 			rec.last_line = l->no;
 			summary_time(r->sum, &rec.time);
-			emit_event(r, &ev, r->xraw.p, r->xraw.len);
+			emit_event(r, &ev, s->xraw.p, s->xraw.len);
 		}
 	}
-	buf_clear(&r->xraw);
+	buf_clear(&s->xraw);
 }
 
 static void on_record(void *ctx, const struct record *rec)
 {
-	struct run *r = ctx;
+	struct src *s = ctx;
+	struct run *r = s->r;
 	struct sip_msg *m = &r->msg;
 	enum verdict v;
 	uint64_t first = 0;
@@ -428,7 +426,7 @@ static void on_record(void *ctx, const struct record *rec)
 	}
 	summary_totals(r->sum)->messages++;
 	if (m->dropped_headers)
-		diag_warn(r->name,
+		diag_warn(s->name,
 		          "line %llu: more than %d headers; %zu ignored",
 		          (unsigned long long)rec->first_line, SIP_MAX_HEADERS,
 		          m->dropped_headers);
@@ -450,127 +448,153 @@ static void on_record(void *ctx, const struct record *rec)
 		return;
 	}
 	event_build(&ev, r->kb, m, rec, v == V_CANCELED ? "canceled" : "failed",
-	            r->name, r->fmt->name);
+	            s->name, s->fmt->name);
 	emit_event(r, &ev, rec->raw, rec->raw_len);
 }
 
-static void start_framer(struct run *r)
+static void start_framer(struct src *s)
 {
+	struct run *r = s->r;
 	size_t i;
 
-	if (r->fmt == NULL)
-		r->fmt = formats_pick(r->fs, r->scores);
-	if (r->fmt == NULL)
-		r->fmt = formats_find(r->fs, "generic");
-	if (r->fmt == NULL)
+	if (s->fmt == NULL)
+		s->fmt = formats_pick(r->fs, s->scores);
+	if (s->fmt == NULL)
+		s->fmt = formats_find(r->fs, "generic");
+	if (s->fmt == NULL)
 		die("no format recognises %s and there is no 'generic' format",
-		    r->name);
-	framer_init(&r->fr, r->fmt, r->name, r->year, r->ref_month,
+		    s->name);
+	framer_init(&s->fr, s->fmt, s->name, s->year, s->ref_month,
 	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
-	            on_record, on_noise, r);
-	r->framing = 1;
-	for (i = 0; i < r->ndl; i++) {
+	            on_record, on_noise, s);
+	s->framing = 1;
+	for (i = 0; i < s->ndl; i++) {
 		struct line l;
 
-		l.p = r->det.p + r->dl[i].off;
-		l.len = r->dl[i].len;
-		l.eol = r->dl[i].eol;
-		l.no = r->dl[i].no;
-		l.piece = r->dl[i].piece;
-		framer_line(&r->fr, &l);
+		l.p = s->det.p + s->dl[i].off;
+		l.len = s->dl[i].len;
+		l.eol = s->dl[i].eol;
+		l.no = s->dl[i].no;
+		l.piece = s->dl[i].piece;
+		framer_line(&s->fr, &l);
 	}
-	r->ndl = 0;
-	buf_free(&r->det);
+	s->ndl = 0;
+	buf_free(&s->det);
 }
 
 static void on_line(void *ctx, const struct line *l)
 {
-	struct run *r = ctx;
+	struct src *s = ctx;
+	struct run *r = s->r;
 
-	r->nlines++;
-	if (r->framing) {
-		framer_line(&r->fr, l);
+	s->nlines++;
+	if (s->framing) {
+		framer_line(&s->fr, l);
 		return;
 	}
-	if (r->exporting) {
-		export_line(r, l);
+	if (s->exporting) {
+		export_line(s, l);
 		return;
 	}
-	if (l->no == 1 && r->ndl == 0 &&
+	if (l->no == 1 && s->ndl == 0 &&
 	    (r->o.format ? strcmp(r->o.format, EXPORT_FORMAT) == 0
 	                 : export_is_header(l->p, l->len))) {
-		r->exporting = 1;
-		csv_init(&r->csv);
-		export_line(r, l);
+		s->exporting = 1;
+		csv_init(&s->csv);
+		export_line(s, l);
 		return;
 	}
-	if (r->ndl == r->dlcap) {
-		r->dlcap = r->dlcap ? r->dlcap * 2 : 64;
-		r->dl = xrealloc(r->dl, r->dlcap * sizeof(*r->dl));
+	if (s->ndl == s->dlcap) {
+		s->dlcap = s->dlcap ? s->dlcap * 2 : 64;
+		s->dl = xrealloc(s->dl, s->dlcap * sizeof(*s->dl));
 	}
-	r->dl[r->ndl].off = r->det.len;
-	r->dl[r->ndl].len = l->len;
-	r->dl[r->ndl].eol = l->eol;
-	r->dl[r->ndl].no = l->no;
-	r->dl[r->ndl].piece = l->piece;
-	r->ndl++;
-	buf_add(&r->det, l->p, l->len + l->eol);
-	if (r->fmt == NULL && l->piece == 0)
-		formats_score_line(r->fs, l->p, l->len, r->scores);
-	if (r->fmt != NULL || r->ndl >= DETECT_LINES ||
-	    r->det.len >= DETECT_BYTES)
-		start_framer(r);
+	s->dl[s->ndl].off = s->det.len;
+	s->dl[s->ndl].len = l->len;
+	s->dl[s->ndl].eol = l->eol;
+	s->dl[s->ndl].no = l->no;
+	s->dl[s->ndl].piece = l->piece;
+	s->ndl++;
+	buf_add(&s->det, l->p, l->len + l->eol);
+	if (s->fmt == NULL && l->piece == 0)
+		formats_score_line(r->fs, l->p, l->len, s->scores);
+	if (s->fmt != NULL || s->ndl >= DETECT_LINES ||
+	    s->det.len >= DETECT_BYTES)
+		start_framer(s);
+}
+
+void src_begin(struct run *r, struct src *s, const char *name, int year,
+               int ref_month)
+{
+	memset(s, 0, sizeof(*s));
+	s->r = r;
+	s->name = name;
+	s->year = year;
+	s->ref_month = ref_month;
+	s->fmt = r->o.format ? formats_find(r->fs, r->o.format) : NULL;
+	s->scores = xcalloc(r->fs->n ? r->fs->n : 1, sizeof(*s->scores));
+	lines_init(&s->lines, r->o.line_cap, on_line, s);
+}
+
+void src_feed(struct src *s, const char *p, size_t n)
+{
+	s->bytes += n;
+	lines_feed(&s->lines, p, n);
+}
+
+void src_idle(struct src *s)
+{
+	if (s->framing)
+		framer_idle(&s->fr);
+	fflush(s->r->out);
+}
+
+void src_end(struct src *s)
+{
+	struct run *r = s->r;
+	struct summary_totals *t = summary_totals(r->sum);
+
+	lines_finish(&s->lines);
+	if (s->exporting) {
+		if (s->xraw.len) { /* a quoted field never closed */
+			diag_warn(s->name,
+			          "line %llu: unterminated quoted field; the "
+			          "last row is not analysed",
+			          (unsigned long long)s->xfirst);
+			summary_totals(r->sum)->unrecognised++;
+			if (r->o.mode == OUT_ANNOTATED)
+				out_bytes(r, s->xraw.p, s->xraw.len);
+		}
+		csv_free(&s->csv);
+	} else {
+		if (!s->framing)
+			start_framer(s);
+		framer_finish(&s->fr);
+		framer_free(&s->fr);
+	}
+	lines_free(&s->lines);
+	fflush(r->out);
+	t->inputs++;
+	t->bytes += s->bytes;
+	t->lines += s->nlines;
+	free(s->scores);
+	free(s->dl);
+	buf_free(&s->det);
+	buf_free(&s->xraw);
+	s->scores = NULL;
+	s->dl = NULL;
 }
 
 void run_begin(struct run *r, const char *name, int year, int ref_month)
 {
-	r->name = name;
-	r->year = year;
-	r->ref_month = ref_month;
-	r->fmt = r->o.format ? formats_find(r->fs, r->o.format) : NULL;
-	r->framing = 0;
-	r->exporting = 0;
-	r->ndl = 0;
-	r->bytes = r->nlines = 0;
-	memset(r->scores, 0, (r->fs->n ? r->fs->n : 1) * sizeof(*r->scores));
-	lines_init(&r->lines, r->o.line_cap, on_line, r);
+	src_begin(r, &r->cur, name, year, ref_month);
 }
 
 void run_feed(struct run *r, const char *p, size_t n)
 {
-	r->bytes += n;
-	lines_feed(&r->lines, p, n);
+	src_feed(&r->cur, p, n);
 }
 
-void run_end(struct run *r)
-{
-	struct summary_totals *t = summary_totals(r->sum);
-
-	lines_finish(&r->lines);
-	if (r->exporting) {
-		if (r->xraw.len) { /* a quoted field never closed */
-			diag_warn(r->name,
-			          "line %llu: unterminated quoted field; the "
-			          "last row is not analysed",
-			          (unsigned long long)r->xfirst);
-			summary_totals(r->sum)->unrecognised++;
-			if (r->o.mode == OUT_ANNOTATED)
-				out_bytes(r, r->xraw.p, r->xraw.len);
-			buf_clear(&r->xraw);
-		}
-		csv_free(&r->csv);
-	} else {
-		if (!r->framing)
-			start_framer(r);
-		framer_finish(&r->fr);
-		framer_free(&r->fr);
-	}
-	lines_free(&r->lines);
-	fflush(r->out);
-	t->inputs++;
-	t->bytes += r->bytes;
-	t->lines += r->nlines;
-}
+void run_end(struct run *r) { src_end(&r->cur); }
 
 int run_input(struct run *r, struct input *in)
 {
