@@ -28,6 +28,7 @@ enum rxg {
 	RXG_KEY,
 	RXG_PART,
 	RXG_SIP,
+	RXG_SEQ,
 	RXG_PEER_PORT,
 	RXG_SRC_PORT,
 	RXG_DST_PORT,
@@ -49,13 +50,14 @@ struct format {
 	int priority;
 	char *literal; /* the start line must contain this, or NULL */
 	size_t literal_len;
-	struct rx detect; /* lines counted for detection (default: start) */
-	struct rx start;  /* a line that opens a record */
-	struct rx end;    /* a line that closes a record, included in it */
-	struct rx brk;    /* a line that closes a record and is not in it */
-	struct rx before; /* a line whose groups describe the next record */
-	struct rx cont;   /* a line that continues the held record of its key */
-	struct rx strip;  /* removed from the start of continuation lines */
+	struct rx detect;  /* lines counted for detection (default: start) */
+	struct rx start;   /* a line that opens a record */
+	struct rx end;     /* a line that closes a record, included in it */
+	struct rx brk;     /* a line that closes a record and is not in it */
+	struct rx before;  /* a line whose groups describe the next record */
+	struct rx cont;    /* continues the held record of its key */
+	struct rx seq;     /* a packet sequence number: gaps are losses */
+	struct rx strip;   /* removed from the start of continuation lines */
 	struct rx trailer; /* removed from the end of content lines */
 	struct rx fields[FORMAT_MAX_FIELDS]; /* captures from pre-SIP lines */
 	int nfields;

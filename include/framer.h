@@ -63,7 +63,10 @@ struct framer {
 	struct buf raw;
 	struct asm cur;
 	struct asm *held[FRAMER_MAX_HELD]; /* markers waiting for their text */
-	struct record before; /* metadata of the last 'before' line */
+	struct record before;        /* metadata of the last 'before' line */
+	unsigned long long last_seq; /* the 'sequence' number seen last */
+	unsigned long long lost;     /* packets missing from the sequence */
+	unsigned gaps;
 	uint64_t before_line;
 	int nheld;
 };

@@ -69,8 +69,8 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 }
 
 static const char *const rxg_names[RXG_N] = {
-    "time", "dir",  "peer", "src",       "dst",      "local",
-    "key",  "part", "sip",  "peer_port", "src_port", "dst_port"};
+    "time", "dir", "peer", "src",       "dst",      "local",   "key",
+    "part", "sip", "seq",  "peer_port", "src_port", "dst_port"};
 
 static int group_at(const struct rxm *m, int num, const char **gp, size_t *gn);
 
@@ -183,6 +183,7 @@ void format_free(struct format *f)
 	rx_free(&f->end);
 	rx_free(&f->brk);
 	rx_free(&f->cont);
+	rx_free(&f->seq);
 	rx_free(&f->before);
 	rx_free(&f->strip);
 	rx_free(&f->trailer);
@@ -342,6 +343,8 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 			}
 		} else if (strcmp(key, "before") == 0) {
 			bad |= rx_compile(&f->before, val, file, lineno);
+		} else if (strcmp(key, "sequence") == 0) {
+			bad |= rx_compile(&f->seq, val, file, lineno);
 		} else if (strcmp(key, "continue") == 0) {
 			bad |= rx_compile(&f->cont, val, file, lineno);
 		} else if (strcmp(key, "oneline") == 0) {

@@ -553,9 +553,39 @@ static int continue_line(struct framer *fr, const struct line *l)
 	return 1;
 }
 
+/* AudioCodes numbers its syslog packets ([S=n]): a jump means packets
+ * were lost on the way, and with them perhaps a failure. */
+static void check_sequence(struct framer *fr, const struct line *l)
+{
+	const char *g;
+	size_t gn;
+	long long v;
+
+	if (rx_match(&fr->fmt->seq, l->p, l->len, &fr->md) != 1 ||
+	    !rx_group_id(&fr->fmt->seq, &fr->md, RXG_SEQ, &g, &gn) ||
+	    (v = span_uint(g, gn, 1LL << 62)) < 0)
+		return;
+	if (fr->last_seq && (unsigned long long)v > fr->last_seq + 1) {
+		unsigned long long n = (unsigned long long)v - fr->last_seq - 1;
+
+		fr->lost += n;
+		if (++fr->gaps <= 10)
+			diag_warn(
+			    fr->name,
+			    "line %llu: sequence jumps from %llu to %lld: "
+			    "%llu packet%s lost",
+			    (unsigned long long)l->no, fr->last_seq, v, n,
+			    n == 1 ? "" : "s");
+	}
+	fr->last_seq = (unsigned long long)v; /* a restart begins anew */
+}
+
 void framer_line(struct framer *fr, const struct line *l)
 {
 	const struct format *f = fr->fmt;
+
+	if (f->seq.code && l->piece == 0)
+		check_sequence(fr, l);
 
 	if (l->piece) {
 		if (l->piece == 1)
@@ -628,6 +658,19 @@ void framer_line(struct framer *fr, const struct line *l)
 	}
 	if (fr->open && f->brk.code &&
 	    rx_match(&f->brk, l->p, l->len, &fr->md) == 1) {
+		char part[META_LEN] = "";
+
+		copy_group(fr, &f->brk, RXG_PART, part);
+		if (part[0] && strcmp(part, fr->cur.rec.part) == 0) {
+			/* a bare header continuing a split entry (Ribbon
+			   repeats only the time stamp and sequence) */
+			size_t off = text_offset(fr, &f->brk, l);
+
+			add_raw(fr, l);
+			add_content(fr, &fr->cur, l, off, 1, 0);
+			check_size(fr);
+			return;
+		}
 		close_record(fr);
 		fr->on_noise(fr->ctx, l);
 		return;
@@ -658,6 +701,10 @@ void framer_line(struct framer *fr, const struct line *l)
 
 void framer_finish(struct framer *fr)
 {
+	if (fr->gaps > 10)
+		diag_warn(fr->name,
+		          "%u sequence gaps in all, %llu packets lost",
+		          fr->gaps, fr->lost);
 	close_record(fr);
 	while (fr->nheld > 0)
 		release_held(fr, 0);

@@ -594,7 +594,10 @@ void run_feed(struct run *r, const char *p, size_t n)
 	src_feed(&r->cur, p, n);
 }
 
-void run_end(struct run *r) { src_end(&r->cur); }
+void run_end(struct run *r)
+{
+	src_end(&r->cur);
+}
 
 int run_input(struct run *r, struct input *in)
 {

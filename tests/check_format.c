@@ -100,6 +100,17 @@ START_TEST(test_detect_fixtures)
 		{"sipgrep.txt", "ngrep"},
 		{"tshark-raw.txt", "tshark-raw"},
 		{"tshark-tree.txt", "tshark-tree"},
+		{"audiocodes-740.log", "audiocodes-syslog"},
+		{"ribbon-trc.TRC", "ribbon-trc"},
+		{"ribbon-syslog.log", "ribbon-syslog"},
+		{"cisco-cube-console.log", "cisco-cube"},
+		{"cisco-cube-syslog.log", "cisco-cube"},
+		{"freeswitch-old.log", "freeswitch-siptrace"},
+		{"freeswitch-new.log", "freeswitch-siptrace"},
+		{"drachtio.log", "drachtio"},
+		{"asterisk-pjsip.log", "asterisk-pjsip"},
+		{"asterisk-chansip-console.log", "asterisk-chansip"},
+		{"asterisk-chansip.log", "asterisk-chansip"},
 	};
 	struct formats fs = {0};
 	size_t i;

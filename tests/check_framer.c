@@ -200,6 +200,27 @@ START_TEST(test_year_rollover)
 }
 END_TEST
 
+/* Entries split at a size limit repeat their 'part' (Ribbon: time stamp
+ * and sequence); the second may be a bare header matched by 'break'. */
+START_TEST(test_split_entries_join)
+{
+	struct format *f = fmt("name t\n"
+	                       "start ^E (?<part>\\d+) msg$\n"
+	                       "break ^E (?<part>\\d+)\\s*$\n");
+	struct got g = {{0}};
+
+	feed(f,
+	     "E 7 msg\nSIP/2.0 480 X\nCall-ID: a\nE 7\nCSeq: 1 INVITE\n"
+	     "E 8\nafter\n",
+	     &g, 0);
+	ck_assert_str_eq(g.log.p,
+	                 "R 1-5 -1   -|\nSIP/2.0 480 X\nCall-ID: a\nCSeq: 1 INVITE\n\n"
+	                 "N 6\nN 7\n");
+	buf_free(&g.log);
+	format_free(f);
+}
+END_TEST
+
 Suite *framer_suite(void)
 {
 	Suite *s = suite_create("framer");
@@ -211,6 +232,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_complete_by_content_length);
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_year_rollover);
+	tcase_add_test(tc, test_split_entries_join);
 	suite_add_tcase(s, tc);
 	return s;
 }

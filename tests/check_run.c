@@ -224,6 +224,17 @@ START_TEST(test_fixture_failures)
 		{"sipgrep.txt", 2, "\"format\":\"ngrep\""},
 		{"tshark-raw.txt", 2, "\"format\":\"tshark-raw\""},
 		{"tshark-tree.txt", 2, "\"format\":\"tshark-tree\""},
+		{"audiocodes-740.log", 3, "\"format\":\"audiocodes-syslog\""},
+		{"ribbon-trc.TRC", 4, "\"format\":\"ribbon-trc\""},
+		{"ribbon-syslog.log", 4, "\"format\":\"ribbon-syslog\""},
+		{"cisco-cube-console.log", 3, "\"format\":\"cisco-cube\""},
+		{"cisco-cube-syslog.log", 4, "\"format\":\"cisco-cube\""},
+		{"freeswitch-old.log", 3, "\"format\":\"freeswitch-siptrace\""},
+		{"freeswitch-new.log", 4, "\"format\":\"freeswitch-siptrace\""},
+		{"drachtio.log", 4, "\"format\":\"drachtio\""},
+		{"asterisk-pjsip.log", 4, "\"format\":\"asterisk-pjsip\""},
+		{"asterisk-chansip-console.log", 4, "\"format\":\"asterisk-chansip\""},
+		{"asterisk-chansip.log", 4, "\"format\":\"asterisk-chansip\""},
 		{"empty.log", 0, NULL},
 	};
 	size_t i;

@@ -1,0 +1,205 @@
+#!/bin/bash
+# bench/run.sh - how fast sipwhy reads big logs, against the tools a user
+# would otherwise reach for, on the same files in the same run.
+#
+#   sh bench/run.sh          (or: make bench; run from the repository top)
+#
+# Generates once, under $BENCH_DIR (default /tmp/sipwhy-bench): an
+# AudioCodes syslog of 100 MB, 500 MB (and its gzip) and 1000 MB (only when
+# the disk has room), and an Oracle sipmsg.log of 200 MB, with bench/gen.py.
+# Each command is run 3 times; the best wall-clock time counts (the files
+# are read once first so all of them come from the page cache).  Prints a
+# table with the targets and PASS or MISS; it measures, it does not gate:
+# the exit status is always 0.
+#
+# Environment: SIPWHY (default ./sipwhy), BENCH_DIR, RUNS (default 3),
+# BENCH_SIZES (default "100 500 1000"), BENCH_KEEP=0 deletes the generated
+# files at the end.
+set -u
+cd "$(dirname "$0")/.." || exit 0
+bin=${SIPWHY:-./sipwhy}
+dir=${BENCH_DIR:-/tmp/sipwhy-bench}
+runs=${RUNS:-3}
+sizes=${BENCH_SIZES:-100 500 1000}
+gen="python3 bench/gen.py"
+
+if [ ! -x "$bin" ]; then
+	echo "bench: $bin not built (run make first)"
+	exit 0
+fi
+mkdir -p "$dir" || exit 0
+
+# ---- tools: ripgrep and pigz from Debian when missing (as root) ----
+need=""
+command -v rg >/dev/null 2>&1 || need="$need ripgrep"
+command -v pigz >/dev/null 2>&1 || need="$need pigz"
+if [ -n "$need" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "bench: installing$need"
+		apt-get install -y $need >/dev/null 2>&1 ||
+			{ apt-get update >/dev/null 2>&1 && apt-get install -y $need >/dev/null 2>&1; }
+	else
+		echo "bench: missing$need (apt-get install -y$need); those rows are skipped"
+	fi
+fi
+have_rg=0 have_pigz=0
+command -v rg >/dev/null 2>&1 && have_rg=1
+command -v pigz >/dev/null 2>&1 && have_pigz=1
+gz() { if [ $have_pigz = 1 ]; then pigz -c "$1"; else gzip -c "$1"; fi; }
+
+# ---- the files ----
+avail_mb() { df -Pm "$dir" | awk 'NR==2 { print $4 }'; }
+make_log() { # make_log FORMAT MB PATH
+	[ -s "$3" ] && return 0
+	echo "bench: generating $3"
+	$gen --format "$1" "$2" "$3.tmp" && mv "$3.tmp" "$3"
+}
+sizes_made=""
+for mb in $sizes; do
+	f="$dir/ac-$mb.log"
+	if [ ! -s "$f" ] && [ "$mb" -ge 1000 ]; then
+		# the file, the annotated copy and a margin
+		if [ "$(avail_mb)" -lt $((mb * 3 + 2048)) ]; then
+			echo "bench: only $(avail_mb) MB free in $dir: no $mb MB file"
+			continue
+		fi
+	fi
+	make_log audiocodes "$mb" "$f" && sizes_made="$sizes_made $mb"
+done
+main=$dir/ac-500.log
+[ -s "$main" ] || make_log audiocodes 500 "$main"
+if [ ! -s "$main.gz" ]; then
+	echo "bench: compressing $main"
+	gz "$main" >"$main.gz.tmp" && mv "$main.gz.tmp" "$main.gz"
+fi
+oracle=$dir/oracle-200.log
+make_log oracle 200 "$oracle"
+
+# ---- timing ----
+# best_of VAR CMD...: runs CMD (through sh -c) RUNS times; VAR_s gets the
+# best wall-clock seconds, VAR_kb the peak RSS (KiB) of that run.  The
+# standard output goes to a file, not /dev/null: GNU grep stops at the
+# first match when its output is /dev/null, which would time nothing.
+tmpt=$(mktemp)
+trap 'rm -f "$tmpt" "$dir/annotated.out" "$dir/stdout.out"' EXIT
+best_of() {
+	var=$1
+	shift
+	best="" bestkb=""
+	i=0
+	while [ $i -lt "$runs" ]; do
+		s=$(date +%s%N)
+		/usr/bin/time -f '%e %M' -o "$tmpt" sh -c "$*" >"$dir/stdout.out" 2>/dev/null
+		e=$(date +%s%N)
+		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+		kb=$(awk 'END { print $2 }' "$tmpt")
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t bestkb=$kb
+		fi
+		i=$((i + 1))
+	done
+	eval "${var}_s=\$best ${var}_kb=\$bestkb"
+}
+# peak RSS of sipwhy itself, not of the sh that runs it
+rss_of() { # rss_of VAR FILE [OPTIONS]: best-of-RUNS peak RSS of sipwhy
+	var=$1 f=$2
+	shift 2
+	m=""
+	i=0
+	while [ $i -lt "$runs" ]; do
+		/usr/bin/time -f '%M' -o "$tmpt" "$bin" "$@" "$f" >/dev/null 2>&1
+		k=$(tail -n1 "$tmpt")
+		if [ -z "$m" ] || [ "$k" -gt "$m" ]; then m=$k; fi
+		i=$((i + 1))
+	done
+	eval "${var}=\$m"
+}
+warm() { cat "$@" >/dev/null; }
+
+rows=""
+row() { # row TEST SIPWHY BASELINE TARGET-RATIO
+	ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
+	verdict=$(awk -v r="$ratio" -v t="$4" 'BEGIN { print (r + 0 <= t + 0 && r != "inf") ? "PASS" : "MISS" }')
+	rows="$rows$(printf '%-44s %9s %9s %7s %8s  %s' "$1" "$2" "$3" "$ratio" "<= $4" "$verdict")
+"
+}
+rowmem() { # rowmem TEST KIB TARGET-TEXT VERDICT
+	rows="$rows$(printf '%-44s %9s %9s %7s %8s  %s' "$1" "$2" "-" "-" "$3" "$4")
+"
+}
+
+echo "bench: timing (best of $runs)"
+warm "$main"
+best_of sum "'$bin' -o summary '$main'"
+best_of grep "grep -c -i 'reason:' '$main'"
+row "summary vs grep -c -i (500 MB)" "$sum_s" "$grep_s" 1.0
+if [ $have_rg = 1 ]; then
+	best_of rg "rg -c -i 'reason:' '$main'"
+	row "summary vs rg -c -i (500 MB)" "$sum_s" "$rg_s" 2.0
+fi
+warm "$main.gz"
+best_of sgz "'$bin' -o summary '$main.gz'"
+if [ $have_pigz = 1 ]; then
+	best_of pz "pigz -dc '$main.gz'"
+	row "summary .gz vs pigz -dc (500 MB)" "$sgz_s" "$pz_s" 1.15
+else
+	best_of pz "gzip -dc '$main.gz'"
+	row "summary .gz vs gzip -dc (500 MB)" "$sgz_s" "$pz_s" 1.15
+fi
+warm "$main"
+best_of ann "'$bin' '$main' >'$dir/annotated.out'"
+row "annotated (to a file) vs summary (500 MB)" "$ann_s" "$sum_s" 1.5
+rm -f "$dir/annotated.out"
+warm "$oracle"
+best_of osum "'$bin' -o summary '$oracle'"
+best_of ogrep "grep -c -i 'reason:' '$oracle'"
+row "oracle summary vs grep -c -i (200 MB)" "$osum_s" "$ogrep_s" 1.0
+if [ $have_rg = 1 ]; then
+	best_of org "rg -c -i 'reason:' '$oracle'"
+	row "oracle summary vs rg -c -i (200 MB)" "$osum_s" "$org_s" 2.0
+fi
+
+# peak RSS: summary mode at each size, annotated at 500 MB
+lo="" hi=""
+for mb in $sizes; do
+	f="$dir/ac-$mb.log"
+	[ -s "$f" ] || continue
+	warm "$f"
+	rss_of kb "$f" -o summary
+	v=PASS
+	[ "$kb" -lt 32768 ] || v=MISS
+	rowmem "peak RSS KiB, summary ($mb MB)" "$kb" "< 32768" "$v"
+	[ -z "$lo" ] && lo=$kb
+	hi=$kb
+done
+rss_of kb "$main"
+v=PASS
+[ "$kb" -lt 32768 ] || v=MISS
+rowmem "peak RSS KiB, annotated (500 MB)" "$kb" "< 32768" "$v"
+rss_of kb "$main.gz" -o summary
+v=PASS
+[ "$kb" -lt 32768 ] || v=MISS
+rowmem "peak RSS KiB, summary .gz (500 MB)" "$kb" "< 32768" "$v"
+if [ -n "$lo" ] && [ -n "$hi" ]; then
+	growth=$((hi - lo))
+	v=PASS
+	# "not growing": within 2 MiB from the smallest to the largest input
+	[ "$growth" -le 2048 ] || v=MISS
+	rowmem "RSS growth KiB, smallest to largest input" "$growth" "<= 2048" "$v"
+fi
+
+# ---- report ----
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo
+echo "sipwhy benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
+echo "tools:   $("$bin" -V), $(grep --version | head -n1), $( [ $have_rg = 1 ] && rg --version | head -n1 || echo 'no rg'), $( [ $have_pigz = 1 ] && pigz --version 2>&1 | head -n1 || echo 'no pigz'), $(python3 --version 2>&1)"
+echo "locale:  LANG=${LANG:-} LC_ALL=${LC_ALL:-}; files in $dir; best of $runs, wall-clock seconds, warm page cache"
+echo "inputs:  $(for f in "$dir"/ac-*.log "$main.gz" "$oracle"; do [ -s "$f" ] && printf '%s %s MB; ' "${f##*/}" "$(($(stat -c %s "$f") / 1000000))"; done)"
+echo
+printf '%-44s %9s %9s %7s %8s  %s\n' test sipwhy baseline ratio target result
+printf '%s' "$rows"
+if [ "${BENCH_KEEP:-1}" = 0 ]; then
+	rm -f "$dir"/ac-*.log "$dir"/ac-*.log.gz "$dir"/oracle-*.log
+fi
+exit 0

@@ -1,0 +1,101 @@
+/* fuzz_format.c - format_parse on the input as a format file.  When the
+ * input holds a line "%%", what follows it is a log: it is scored for
+ * detection and framed with the parsed format (user regular expressions
+ * run under PCRE2's match limits).  Oracles: a parsed format has a name
+ * and a start expression; the records it frames lie inside the log. */
+#define _GNU_SOURCE
+#include "common.h"
+#include "framer.h"
+#include "lines.h"
+#include "sip.h"
+
+struct ctx {
+	struct framer fr;
+	uint64_t records, noise;
+};
+
+static void on_record(void *vctx, const struct record *r)
+{
+	struct ctx *c = vctx;
+	struct sip_msg *m = malloc(sizeof(*m));
+
+	c->records++;
+	FUZZ_CHECK(r->first_line <= r->last_line, "record lines %llu..%llu",
+	           (unsigned long long)r->first_line,
+	           (unsigned long long)r->last_line);
+	FUZZ_CHECK(strlen(r->peer) < META_LEN && strlen(r->key) < META_LEN,
+	           "metadata not terminated");
+	if (m && !r->truncated && !r->held)
+		(void)sip_parse(m, r->text, r->text_len);
+	free(m);
+}
+
+static void on_noise(void *vctx, const struct line *l)
+{
+	struct ctx *c = vctx;
+
+	(void)l;
+	c->noise++;
+}
+
+static void on_line(void *vctx, const struct line *l)
+{
+	struct ctx *c = vctx;
+
+	framer_line(&c->fr, l);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *sep = memmem(data, size, "\n%%\n", 4);
+	size_t flen = sep ? (size_t)(sep - (const char *)data) + 1 : size;
+	char *text = fz_copy(data, flen);
+	struct format *f;
+
+	f = format_parse("fuzz.fmt", text, flen);
+	if (f != NULL) {
+		FUZZ_CHECK(f->name && f->start.code, "format without name or "
+		                                     "start");
+		if (sep) {
+			const char *log = sep + 4;
+			size_t ln = size - (size_t)(log - (const char *)data);
+			char *lp = fz_copy(log, ln);
+			struct formats fs;
+			struct format *one[1];
+			unsigned score = 0;
+			struct ctx c;
+			struct lines ls;
+
+			one[0] = f;
+			fs.v = one;
+			fs.n = 1;
+			{
+				const char *p = lp, *e = lp + ln;
+
+				while (p < e) {
+					const char *nl =
+					    memchr(p, '\n', (size_t)(e - p));
+					size_t n = nl ? (size_t)(nl - p)
+					              : (size_t)(e - p);
+
+					formats_score_line(&fs, p, n, &score);
+					p = nl ? nl + 1 : e;
+				}
+				(void)formats_pick(&fs, &score);
+			}
+			memset(&c, 0, sizeof(c));
+			framer_init(&c.fr, f, "fuzz.log", 2025, (int)(ln % 13),
+			            (int)(ln & 1), on_record, on_noise, &c);
+			lines_init(&ls, 4096, on_line, &c);
+			lines_feed(&ls, lp, ln);
+			lines_finish(&ls);
+			framer_finish(&c.fr);
+			framer_free(&c.fr);
+			lines_free(&ls);
+			free(lp);
+		}
+		format_free(f);
+	}
+	free(text);
+	return 0;
+}
