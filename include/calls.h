@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "logtime.h"
 #include "sip.h"
 
 enum verdict {
@@ -19,12 +20,35 @@ enum verdict {
 
 struct calls;
 
+/* An INVITE still waiting for its final response. */
+struct invite_watch {
+	char *call_id;
+	long cseq;
+	long long t; /* logtime_key of the INVITE */
+	struct logtime time;
+	uint64_t line;
+	int dir;
+	char peer[128], from[64], to[64];
+	char *file;
+	const char *format;
+};
+typedef void (*timeout_fn)(void *ctx, const struct invite_watch *w);
+
 struct calls *calls_new(size_t max_calls);
 void calls_free(struct calls *c);
 /* Takes one parsed message; returns the verdict for a response.  *line_out
  * gets the line of the first report for V_REPEAT. */
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
                            uint64_t line, uint64_t *first_line);
+/* The log time of the message being handed over (0: unknown). */
+void calls_set_now(struct calls *c, long long now);
+/* Watch the INVITE just handed to calls_message (W's strings are copied). */
+void calls_watch(struct calls *c, const struct invite_watch *w);
+/* With the log now at NOW: an INVITE older than HORIZON with no final
+ * response is reported to FN (RFC 3261 Timer B is 32 s); finished calls
+ * older than HORIZON and idle ones older than an hour leave the table. */
+void calls_expire(struct calls *c, long long now, long long horizon,
+                  timeout_fn fn, void *ctx);
 uint64_t calls_count(const struct calls *c); /* INVITE dialogs seen */
 size_t calls_live(const struct calls *c);    /* calls held now */
 

@@ -71,6 +71,7 @@ struct run {
 	struct calls *calls;
 	struct summary *sum;
 	uint64_t events;
+	long long last_time; /* latest log time seen (logtime_key) */
 	struct src cur; /* the input of run_begin/run_feed/run_end */
 	/* scratch */
 	struct sip_msg msg;

@@ -27,13 +27,20 @@ struct call {
 	struct tx tx[TX_PER_CALL];
 	int ntx;
 	int counted;
+	int finished;   /* its INVITE failed, or a BYE was seen */
+	long long last; /* log time of its last message, 0 if unknown */
 };
+
+#define MAX_WATCH 4096
 
 struct calls {
 	struct call **bucket;
 	size_t nbucket, n, max;
 	struct call *head, *tail;
 	uint64_t ncalls;
+	long long now;
+	struct invite_watch *watch; /* a ring, oldest at whead */
+	size_t whead, nwatch;
 };
 
 static uint64_t hash(const char *p, size_t n)
@@ -97,14 +104,37 @@ static void evict(struct calls *c, struct call *k)
 	c->n--;
 }
 
+static void watch_free(struct invite_watch *w)
+{
+	free(w->call_id);
+	free(w->file);
+}
+
 void calls_free(struct calls *c)
 {
 	if (c == NULL)
 		return;
+	while (c->nwatch > 0) {
+		watch_free(&c->watch[c->whead]);
+		c->whead = (c->whead + 1) % MAX_WATCH;
+		c->nwatch--;
+	}
+	free(c->watch);
 	while (c->head)
 		evict(c, c->head);
 	free(c->bucket);
 	free(c);
+}
+
+static struct call *find_call(struct calls *c, const char *id, size_t n)
+{
+	uint64_t h = hash(id, n);
+	struct call *k;
+
+	for (k = c->bucket[h & (c->nbucket - 1)]; k; k = k->hnext)
+		if (k->hash == h && k->idlen == n && memcmp(k->id, id, n) == 0)
+			return k;
+	return NULL;
 }
 
 static struct call *lookup(struct calls *c, const char *id, size_t n)
@@ -173,7 +203,11 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		           ? V_FAILED
 		           : V_NONE;
 	k = lookup(c, id->val, id->vlen);
+	if (c->now)
+		k->last = c->now;
 	if (!m->is_response) {
+		if (mlen == 3 && memcmp(meth, "BYE", 3) == 0)
+			k->finished = 1;
 		if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 &&
 		    !k->counted) {
 			k->counted = 1;
@@ -196,6 +230,8 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		return V_REPEAT;
 	}
 	t->final = m->status;
+	if (m->status >= 300 && strcmp(t->method, "INVITE") == 0)
+		k->finished = 1;
 	if (m->status < 400 || m->status == 401 || m->status == 407)
 		return V_NONE;
 	t->reported = 1;
@@ -203,6 +239,59 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 	if (m->status == 487 && t->canceled)
 		return V_CANCELED;
 	return V_FAILED;
+}
+
+void calls_set_now(struct calls *c, long long now)
+{
+	c->now = now;
+}
+
+void calls_watch(struct calls *c, const struct invite_watch *w)
+{
+	struct invite_watch *n;
+
+	if (c->watch == NULL)
+		c->watch = xcalloc(MAX_WATCH, sizeof(*c->watch));
+	if (c->nwatch == MAX_WATCH) { /* the oldest gives way */
+		watch_free(&c->watch[c->whead]);
+		c->whead = (c->whead + 1) % MAX_WATCH;
+		c->nwatch--;
+	}
+	n = &c->watch[(c->whead + c->nwatch) % MAX_WATCH];
+	*n = *w;
+	n->call_id = xstrdup(w->call_id);
+	n->file = xstrdup(w->file ? w->file : "");
+	c->nwatch++;
+}
+
+void calls_expire(struct calls *c, long long now, long long horizon,
+                  timeout_fn fn, void *ctx)
+{
+	if (now <= 0)
+		return;
+	while (c->nwatch > 0 && c->watch[c->whead].t + horizon < now) {
+		struct invite_watch *w = &c->watch[c->whead];
+		struct call *k = find_call(c, w->call_id, strlen(w->call_id));
+		int i;
+
+		for (i = 0; k && i < k->ntx; i++)
+			if (k->tx[i].cseq == w->cseq &&
+			    strcmp(k->tx[i].method, "INVITE") == 0) {
+				if (k->tx[i].final == 0) {
+					k->tx[i].final = -1; /* reported */
+					fn(ctx, w);
+				}
+				break;
+			}
+		watch_free(w);
+		c->whead = (c->whead + 1) % MAX_WATCH;
+		c->nwatch--;
+	}
+	/* the least recently active calls are at the tail */
+	while (c->tail && c->tail->last &&
+	       ((c->tail->finished && c->tail->last + horizon < now) ||
+	        c->tail->last + 3600LL * 1000000 < now))
+		evict(c, c->tail);
 }
 
 uint64_t calls_count(const struct calls *c)

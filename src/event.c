@@ -256,6 +256,17 @@ void event_explain(const struct event *ev, struct buf *cause,
 	buf_clear(cause);
 	buf_clear(action);
 	*doc = NULL;
+	if (strcmp(ev->kind, "timeout") == 0) {
+		buf_adds(cause, "The INVITE got no final response although the "
+		                "log went on for more than 32 seconds (SIP "
+		                "Timer B): the next hop did not answer, or its "
+		                "answers did not come back.");
+		buf_adds(action, "Check that the next hop is reachable and "
+		                 "listening (route, firewall, TLS), and look for "
+		                 "retransmissions of this INVITE and for 100 "
+		                 "Trying from the far end.");
+		return;
+	}
 	if (ev->ms) {
 		buf_adds(cause, ev->ms->cause ? ev->ms->cause : "");
 		buf_adds(action, ev->ms->action ? ev->ms->action : "");

@@ -123,11 +123,18 @@ static void write_annotation(struct run *r, const struct event *ev)
 	size_t i;
 	const struct record *rec = ev->rec;
 
-	buf_printf(&b, "%s%s%s %d ", r->o.color ? "\033[1;31m" : "",
-	           strcmp(ev->kind, "canceled") == 0 ? "CANCELED" : "FAILED",
-	           r->o.color ? "\033[0m" : "", ev->status);
-	add_esc(&b, ev->status_phrase.p, ev->status_phrase.n);
-	buf_adds(&b, " to ");
+	if (strcmp(ev->kind, "timeout") == 0) {
+		buf_printf(&b, "%sTIMEOUT%s no final response to ",
+		           r->o.color ? "\033[1;31m" : "",
+		           r->o.color ? "\033[0m" : "");
+	} else {
+		buf_printf(&b, "%s%s%s %d ", r->o.color ? "\033[1;31m" : "",
+		           strcmp(ev->kind, "canceled") == 0 ? "CANCELED"
+		                                             : "FAILED",
+		           r->o.color ? "\033[0m" : "", ev->status);
+		add_esc(&b, ev->status_phrase.p, ev->status_phrase.n);
+		buf_adds(&b, " to ");
+	}
 	add_esc(&b, ev->method.p, ev->method.n);
 	buf_printf(&b, " (%s line %llu", ev->file,
 	           (unsigned long long)rec->first_line);
@@ -242,8 +249,11 @@ static void write_json(struct run *r, const struct event *ev)
 		buf_printf(b, "%ld", ev->cseq);
 	else
 		buf_adds(b, "null");
-	buf_printf(b, ",\"status\":%d", ev->status);
-	json_span(b, "status_phrase", ev->status_phrase, 0);
+	if (ev->status > 0)
+		buf_printf(b, ",\"status\":%d", ev->status);
+	else
+		buf_adds(b, ",\"status\":null");
+	json_span(b, "status_phrase", ev->status_phrase, ev->status == 0);
 	logtime_iso(&rec->time, t, sizeof(t));
 	buf_adds(b, ",\"time\":");
 	json_str(b, rec->time.set ? t : NULL, strlen(t));
@@ -386,9 +396,82 @@ static void export_line(struct src *s, const struct line *l)
 	buf_clear(&s->xraw);
 }
 
-static void on_record(void *ctx, const struct record *rec)
+#define TIMER_B (32LL * 1000000) /* RFC 3261 section 17.1.1.2: 64*T1 */
+
+/* An INVITE the log went on past for more than Timer B without a final
+ * response: a failure with no response to show. */
+static void on_timeout(void *ctx, const struct invite_watch *w)
 {
-	struct src *s = ctx;
+	struct run *r = ctx;
+	struct record rec;
+	struct event ev;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.time = w->time;
+	rec.dir = (enum dir)w->dir;
+	rec.first_line = rec.last_line = w->line;
+	memcpy(rec.peer, w->peer, sizeof(rec.peer));
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = "timeout";
+	ev.rec = &rec;
+	ev.file = w->file;
+	ev.format = w->format;
+	ev.peer = rec.peer;
+	ev.call_id.p = w->call_id;
+	ev.call_id.n = strlen(w->call_id);
+	ev.method.p = "INVITE";
+	ev.method.n = 6;
+	ev.cseq = w->cseq;
+	ev.status_phrase.p = "";
+	ev.from.p = w->from;
+	ev.from.n = strlen(w->from);
+	ev.to.p = w->to;
+	ev.to.n = strlen(w->to);
+	ev.q850 = -1;
+	ev.ms_code = -1;
+	ev.gen = GEN_UNKNOWN;
+	emit_event(r, &ev, NULL, 0);
+}
+
+static void watch_invite(struct src *s, const struct sip_msg *m,
+                         const struct record *rec)
+{
+	struct invite_watch w;
+	const struct sip_hdr *h = sip_header(m, "call-id", 0);
+	const char *meth, *u;
+	size_t mlen, un;
+	char *id;
+
+	if (h == NULL || !rec->time.set ||
+	    sip_cseq(m, &w.cseq, &meth, &mlen) < 0)
+		return;
+	memset(&w, 0, sizeof(w));
+	sip_cseq(m, &w.cseq, &meth, &mlen);
+	w.t = logtime_key(&rec->time);
+	w.time = rec->time;
+	w.line = rec->first_line;
+	w.dir = rec->dir;
+	memcpy(w.peer, rec->peer[0] ? rec->peer : rec->dst, sizeof(w.peer));
+	w.peer[sizeof(w.peer) - 1] = '\0';
+	if ((h = sip_header(m, "from", 0)) != NULL) {
+		sip_uri_user(h->val, h->vlen, &u, &un);
+		snprintf(w.from, sizeof(w.from), "%.*s", (int)un, u);
+	}
+	if ((h = sip_header(m, "to", 0)) != NULL) {
+		sip_uri_user(h->val, h->vlen, &u, &un);
+		snprintf(w.to, sizeof(w.to), "%.*s", (int)un, u);
+	}
+	h = sip_header(m, "call-id", 0);
+	id = xmemdup(h->val, h->vlen);
+	w.call_id = id;
+	w.file = (char *)s->name;
+	w.format = s->fmt->name;
+	calls_watch(s->r->calls, &w);
+	free(id);
+}
+
+static void handle_record(struct src *s, const struct record *rec)
+{
 	struct run *r = s->r;
 	struct sip_msg *m = &r->msg;
 	enum verdict v;
@@ -398,20 +481,16 @@ static void on_record(void *ctx, const struct record *rec)
 	const char *meth;
 	size_t mlen;
 
-	if (rec->held) { /* a marker whose SIP text comes later */
-		if (r->o.mode == OUT_ANNOTATED)
-			out_record(r, rec);
-		return;
-	}
 	summary_time(r->sum, &rec->time);
 	if (!rec->truncated &&
 	    sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&
-	    ((status > 0 && status < 300) ||
+	    ((status > 0 && status < 200) ||
 	     (status == 0 &&
 	      !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
-	                      memcmp(meth, "CANCEL", 6) == 0))))) {
-		/* provisional and success responses, and requests other than
-		   INVITE and CANCEL, play no part in a failure: counted, not
+	                      memcmp(meth, "CANCEL", 6) == 0)) &&
+	      !(mlen == 3 && memcmp(meth, "BYE", 3) == 0)))) {
+		/* provisional responses, and requests other than INVITE,
+		   CANCEL and BYE, play no part in a failure: counted, not
 		   parsed */
 		summary_totals(r->sum)->messages++;
 		if (r->o.mode == OUT_ANNOTATED)
@@ -431,6 +510,9 @@ static void on_record(void *ctx, const struct record *rec)
 		          (unsigned long long)rec->first_line, SIP_MAX_HEADERS,
 		          m->dropped_headers);
 	v = calls_message(r->calls, m, rec->first_line, &first);
+	if (!m->is_response && m->method_len == 6 &&
+	    memcmp(m->method, "INVITE", 6) == 0)
+		watch_invite(s, m, rec);
 	if (r->o.mode == OUT_ANNOTATED)
 		out_record(r, rec);
 	if (v == V_NONE)
@@ -450,6 +532,24 @@ static void on_record(void *ctx, const struct record *rec)
 	event_build(&ev, r->kb, m, rec, v == V_CANCELED ? "canceled" : "failed",
 	            s->name, s->fmt->name);
 	emit_event(r, &ev, rec->raw, rec->raw_len);
+}
+
+static void on_record(void *ctx, const struct record *rec)
+{
+	struct src *s = ctx;
+	struct run *r = s->r;
+	long long now = logtime_key(&rec->time);
+
+	if (rec->held) { /* a marker whose SIP text comes later */
+		if (r->o.mode == OUT_ANNOTATED)
+			out_record(r, rec);
+		return;
+	}
+	calls_set_now(r->calls, now);
+	handle_record(s, rec);
+	if (now > r->last_time)
+		r->last_time = now;
+	calls_expire(r->calls, now, TIMER_B, on_timeout, r);
 }
 
 static void start_framer(struct src *s)
@@ -632,6 +732,8 @@ void run_finish(struct run *r)
 	struct summary_totals *t = summary_totals(r->sum);
 	struct buf b = {0};
 
+	/* INVITEs the log went on past by more than Timer B */
+	calls_expire(r->calls, r->last_time, TIMER_B, on_timeout, r);
 	t->calls += calls_count(r->calls);
 	if (r->o.summary == SUM_NONE)
 		return;

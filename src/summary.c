@@ -114,6 +114,8 @@ void summary_add(struct summary *s, const struct event *ev)
 
 	if (strcmp(ev->kind, "canceled") == 0)
 		s->t.canceled++;
+	else if (strcmp(ev->kind, "timeout") == 0)
+		s->t.timeout++;
 	else
 		s->t.failed++;
 	if (ev->ms) {
@@ -124,6 +126,9 @@ void summary_add(struct summary *s, const struct event *ev)
 		plen = ev->ms_text.n;
 	} else if (ev->sipe) {
 		phrase = ev->sipe->phrase;
+		plen = strlen(phrase);
+	} else if (strcmp(ev->kind, "timeout") == 0) {
+		phrase = "no final response (timeout)";
 		plen = strlen(phrase);
 	}
 	kb_normalize(phrase, plen, &s->norm);
@@ -239,7 +244,9 @@ static double share(const struct summary *s, uint64_t n)
 
 static void group_code(const struct group *g, struct buf *b)
 {
-	if (g->ms_code >= 0)
+	if (g->status == 0)
+		buf_adds(b, "-");
+	else if (g->ms_code >= 0)
 		buf_printf(b, "%d/%ld", g->status, g->ms_code);
 	else if (g->q850 >= 0)
 		buf_printf(b, "%d/q850:%d", g->status, g->q850);

@@ -227,7 +227,9 @@ START_TEST(test_fixture_failures)
 		{"audiocodes-740.log", 3, "\"format\":\"audiocodes-syslog\""},
 		{"ribbon-trc.TRC", 4, "\"format\":\"ribbon-trc\""},
 		{"ribbon-syslog.log", 4, "\"format\":\"ribbon-syslog\""},
-		{"cisco-cube-console.log", 3, "\"format\":\"cisco-cube\""},
+		/* 3 failures, and a timeout: the log leaves out Microsoft's
+		   200 OK to the outbound INVITE at line 33 */
+		{"cisco-cube-console.log", 4, "\"format\":\"cisco-cube\""},
 		{"cisco-cube-syslog.log", 4, "\"format\":\"cisco-cube\""},
 		{"freeswitch-old.log", 3, "\"format\":\"freeswitch-siptrace\""},
 		{"freeswitch-new.log", 4, "\"format\":\"freeswitch-siptrace\""},

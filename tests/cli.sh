@@ -23,6 +23,9 @@ status() { # status WANT DESCRIPTION COMMAND...
 	if [ "$got" = "$want" ]; then ok; else no "$d: exit $got, want $want"; fi
 }
 strip() { sed '/^\[sipwhy\]/d'; }
+# jqall SELECT TEST: some event matches SELECT and all of those pass TEST
+jqall() { jq -e -s "map(select($1)) | length > 0 and all($2)" "$tmp/j" >/dev/null; }
+
 
 # exit status: 0 nothing failed, 1 failures, 2 usage or unreadable input
 status 0 "empty input" "$bin" $fx/empty.log
@@ -72,6 +75,28 @@ touch -d '2026-01-01 00:10:00' "$tmp/newyear.log"
 [ "$("$bin" --year 2030 -o json -s none - <"$tmp/newyear.log" | jq -r .time | tr '\n' ' ')" = "2030-12-31T23:59:58.100Z 2031-01-01T00:00:03.200Z " ] &&
 	ok || no "year rollover with --year"
 
+# timeout: an INVITE with no final response while the log goes on for
+# more than 32 seconds; an answered one, or one too close to the end, is not
+rec() { # rec TIME DIR MESSAGE-LINES...
+	t=$1 d=$2; shift 2
+	printf 'Nov 21 %s On [0:0]192.0.2.10:5060 %s 198.51.100.20:5060\n' "$t" "$d"
+	for l in "$@"; do printf '%s\n' "$l"; done
+	printf 'Content-Length: 0\n\n----------------------------------------\n'
+}
+{
+	rec 10:00:00.000 'sent to' 'INVITE sip:+1555@h SIP/2.0' 'Call-ID: lost' 'From: <sip:+1444@x>;tag=1' 'To: <sip:+1555@y>' 'CSeq: 1 INVITE'
+	rec 10:00:01.000 'sent to' 'INVITE sip:+1556@h SIP/2.0' 'Call-ID: answered' 'CSeq: 1 INVITE'
+	rec 10:00:02.000 'received from' 'SIP/2.0 200 OK' 'Call-ID: answered' 'CSeq: 1 INVITE'
+	rec 10:00:40.000 'sent to' 'INVITE sip:+1557@h SIP/2.0' 'Call-ID: late' 'CSeq: 1 INVITE'
+	rec 10:00:50.000 'received from' 'OPTIONS sip:a SIP/2.0' 'Call-ID: o1' 'CSeq: 1 OPTIONS'
+} >"$tmp/timeout.log"
+"$bin" --year 2025 -o json "$tmp/timeout.log" >"$tmp/j"
+jqall '.kind=="timeout"' '.call_id=="lost" and .status==null and .line==1 and .direction=="out" and .from=="+1444"' &&
+	ok || no "timeout: the unanswered INVITE"
+[ "$(jq -s '[.[] | select(.kind=="timeout")] | length' "$tmp/j")" = 1 ] && ok || no "timeout: only the one"
+[ "$(tail -n1 "$tmp/j" | jq .timeout)" = 1 ] && ok || no "timeout: counted in the summary"
+"$bin" --year 2025 "$tmp/timeout.log" | grep -q '^\[sipwhy\] TIMEOUT no final response to INVITE' && ok || no "timeout: annotated"
+
 # lossless: the annotated output minus marker lines is the input, plain or
 # gzip, for every fixture that ends with a line end
 for f in $fx/*; do
@@ -113,8 +138,6 @@ bad=$(jq -c "select(.event==\"failure\") | keys | select(. != $keys)" "$tmp/j" |
 [ "$(tail -n1 "$tmp/j" | jq -r .event)" = summary ] && ok || no "json: last line not the summary"
 [ "$(jq -s '[.[] | select(.event=="failure")] | length' "$tmp/j")" = "$(tail -n1 "$tmp/j" | jq '.failed + .canceled')" ] &&
 	ok || no "json: summary counts match the events"
-# jqall SELECT TEST: some event matches SELECT and all of those pass TEST
-jqall() { jq -e -s "map(select($1)) | length > 0 and all($2)" "$tmp/j" >/dev/null; }
 jqall '.ms_code==10037' '.ms_code_source=="phrase" and .generated_by=="microsoft" and .q850==31 and (.reasons[0].guid|length)==36' &&
 	ok || no "json: 480/10037 joined by phrase"
 jqall '.ms_code==560503' '.ms_code_source=="sbc-560" and .generated_by=="sbc" and .direction=="out"' &&
