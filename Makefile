@@ -23,7 +23,7 @@ REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude $(WARN) \
 
 SRC = src/util.c src/input.c src/lines.c src/format.c src/framer.c \
       src/sip.c src/reason.c src/logtime.c src/kb.c src/calls.c \
-      src/event.c src/esc.c src/summary.c src/run.c src/explain.c src/export.c src/import.c
+      src/event.c src/esc.c src/summary.c src/run.c src/explain.c src/export.c src/import.c src/follow.c
 OBJ = $(SRC:src/%.c=build/%.o)
 TESTS = tests/check_main.c tests/check_util.c tests/check_input.c \
 	tests/check_lines.c tests/check_format.c tests/check_framer.c \
@@ -68,6 +68,7 @@ check: sipwhy tests/check_sipwhy
 	./tests/check_sipwhy
 	sh tests/golden.sh
 	sh tests/cli.sh
+	sh tests/follow.sh
 	sh tests/interop.sh
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
@@ -83,7 +84,7 @@ demo: sipwhy
 lint:
 	clang-format --dry-run --Werror src/*.c include/*.h
 	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
-	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/interop.sh .ci/run
+	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/follow.sh tests/interop.sh .ci/run
 	./sipwhy -F generic /dev/null >/dev/null
 
 install: sipwhy

@@ -17,7 +17,7 @@ top=$(pwd)
 out=${FUZZ_OUT:-/tmp/sipwhy-fuzz}
 secs=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
-all="lines framer sip reason format kb csv input text"
+all="lines framer sip reason format kb csv input text zip"
 list=${*:-$all}
 export FUZZ_OUT="$out"
 
@@ -86,6 +86,11 @@ for tb in microsoft sip-status q850; do
 	done
 	t=$((t + 1))
 done
+# zips: the saved hostile ones, and the export fixture zipped
+cp tests/hostile/*.zip "$seed/zip/" 2>/dev/null
+if command -v zip >/dev/null 2>&1; then
+	(cd $fx && zip -q -X "$seed/zip/teams-export.zip" teams-export.csv)
+fi
 printf 'Correlation ID,Success,Final SIP code,Final Microsoft subcode,Final SIP phrase\n1,No,480,10037,"No callee, ""quoted"""\n2,Yes,200,0,OK\n' >"$seed/csv/small.csv"
 # text: time stamps and explain arguments (selector 0x30)
 printf '\000%%b %%e %%H:%%M:%%S.%%f|Nov 21 09:14:02.108' >"$seed/text/time1"
@@ -120,6 +125,7 @@ maxlen() {
 	input) echo 65536 ;;
 	format) echo 8192 ;;
 	kb) echo 65536 ;;
+	zip) echo 65536 ;;
 	*) echo 16384 ;;
 	esac
 }

@@ -72,7 +72,7 @@ struct run {
 	struct summary *sum;
 	uint64_t events;
 	long long last_time; /* latest log time seen (logtime_key) */
-	struct src cur; /* the input of run_begin/run_feed/run_end */
+	struct src cur;      /* the input of run_begin/run_feed/run_end */
 	/* scratch */
 	struct sip_msg msg;
 	struct buf ob, cause, action;
@@ -97,8 +97,10 @@ void src_idle(struct src *s);
 void src_end(struct src *s);
 /* Reads IN to its end through run_begin/feed/end.  -1 on a read error. */
 int run_input(struct run *r, struct input *in);
-/* Writes the summary the options ask for. */
+/* Reports what is due at the end (timeouts), then the summary. */
 void run_finish(struct run *r);
+/* Writes the summary the options ask for, as things stand now. */
+void run_summary(struct run *r);
 void run_free(struct run *r);
 /* 0 no failure, 1 failures found, 2 errors (PRODUCT.md). */
 int run_status(const struct run *r);

@@ -261,10 +261,11 @@ void event_explain(const struct event *ev, struct buf *cause,
 		                "log went on for more than 32 seconds (SIP "
 		                "Timer B): the next hop did not answer, or its "
 		                "answers did not come back.");
-		buf_adds(action, "Check that the next hop is reachable and "
-		                 "listening (route, firewall, TLS), and look for "
-		                 "retransmissions of this INVITE and for 100 "
-		                 "Trying from the far end.");
+		buf_adds(action,
+		         "Check that the next hop is reachable and "
+		         "listening (route, firewall, TLS), and look for "
+		         "retransmissions of this INVITE and for 100 "
+		         "Trying from the far end.");
 		return;
 	}
 	if (ev->ms) {

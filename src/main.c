@@ -11,6 +11,7 @@
 
 #include "explain.h"
 #include "export.h"
+#include "follow.h"
 #include "format.h"
 #include "import.h"
 #include "input.h"
@@ -27,13 +28,16 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: sipwhy [-o annotated|failures|json|summary] [-s "
-	            "text|json|none]\n"
-	            "              [-F format] [-K dir] [--year YYYY] "
-	            "[--color=auto|always|never]\n"
-	            "              [-q] [file ...]\n"
-	            "       sipwhy formats\n"
-	            "       sipwhy -h | -V\n");
+	fprintf(
+	    fp,
+	    "usage: sipwhy [-o annotated|failures|json|summary] [-s "
+	    "text|json|none]\n"
+	    "              [-F format] [-K dir] [--year YYYY] "
+	    "[--color=auto|always|never]\n"
+	    "              [-q] [-f [--from-start] [--summary-every secs]]\n"
+	    "              [file ...]\n"
+	    "       sipwhy formats\n"
+	    "       sipwhy -h | -V\n");
 }
 
 static int is_dir(const char *p)
@@ -252,6 +256,9 @@ int main(int argc, char **argv)
 	    {"colour", required_argument, NULL, 'C'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"year", required_argument, NULL, 'Y'},
+	    {"follow", no_argument, NULL, 'f'},
+	    {"from-start", no_argument, NULL, 'B'},
+	    {"summary-every", required_argument, NULL, 'E'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0}};
@@ -262,14 +269,16 @@ int main(int argc, char **argv)
 	const char **user = NULL;
 	size_t nuser = 0;
 	const char *color = "auto";
-	int c, i, status, summary_set = 0;
+	int c, i, status, summary_set = 0, follow = 0;
+	struct follow_opts fo = {0, 0, 500};
+	struct stat st;
 	static char outbuf[1 << 20];
 
 	memset(&o, 0, sizeof(o));
 	memset(&kb, 0, sizeof(kb));
 	o.mode = OUT_ANNOTATED;
 	o.summary = SUM_TEXT;
-	while ((c = getopt_long(argc, argv, "+o:s:F:K:qhV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+o:s:F:K:fqhV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'o':
@@ -325,6 +334,26 @@ int main(int argc, char **argv)
 		case 'q':
 			diag_quiet(1);
 			break;
+		case 'f':
+			follow = 1;
+			break;
+		case 'B':
+			fo.from_start = 1;
+			break;
+		case 'E': {
+			char *e;
+			long v = strtol(optarg, &e, 10);
+
+			if (*e || v < 1 || v > 86400) {
+				fprintf(stderr,
+				        "%s: --summary-every: give seconds, "
+				        "1 to 86400\n",
+				        progname);
+				return 2;
+			}
+			fo.summary_every = (int)v;
+			break;
+		}
 		case 'Y': {
 			char *e;
 			long y = strtol(optarg, &e, 10);
@@ -437,13 +466,20 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	run_init(&r, &o, &fs, &kb, stdout);
-	if (optind == argc) {
+	follow_signals();
+	if (follow ||
+	    (optind == argc && fstat(0, &st) == 0 && !S_ISREG(st.st_mode))) {
+		/* live: files followed like tail -F, or a pipe on stdin read
+		   as it comes, each annotation written when it is due */
+		follow_run(&r, argc - optind, argv + optind, &fo);
+		optind = argc;
+	} else if (optind == argc) {
 		struct input *in = input_open("-");
 
 		run_input(&r, in);
 		input_close(in);
 	}
-	for (i = optind; i < argc; i++) {
+	for (i = optind; i < argc && !follow_stop; i++) {
 		struct input *in;
 
 		if (strcmp(argv[i], "-") != 0 && export_is_zip(argv[i])) {

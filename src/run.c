@@ -11,6 +11,7 @@
 
 #include "esc.h"
 #include "export.h"
+#include "follow.h"
 
 #define DETECT_LINES 400
 #define DETECT_BYTES (512 * 1024)
@@ -643,6 +644,17 @@ void src_feed(struct src *s, const char *p, size_t n)
 
 void src_idle(struct src *s)
 {
+	/* a live input does not wait for a full detection window, once some
+	   format has recognised a line */
+	if (!s->framing && !s->exporting && s->ndl > 0) {
+		size_t i;
+
+		for (i = 0; i < s->r->fs->n; i++)
+			if (s->scores[i] > 0 || s->fmt) {
+				start_framer(s);
+				break;
+			}
+	}
 	if (s->framing)
 		framer_idle(&s->fr);
 	fflush(s->r->out);
@@ -705,7 +717,7 @@ int run_input(struct run *r, struct input *in)
 	struct stat st;
 	time_t now = time(NULL);
 	struct tm tm;
-	ssize_t n;
+	ssize_t n = 0;
 	int rc = 0;
 
 	/* Logs without a year get the file's: its last write is the end of
@@ -719,7 +731,7 @@ int run_input(struct run *r, struct input *in)
 		run_begin(r, input_name(in), r->o.year, 0);
 	else
 		run_begin(r, input_name(in), tm.tm_year + 1900, tm.tm_mon + 1);
-	while ((n = input_read(in, chunk, READ_CHUNK)) > 0)
+	while (!follow_stop && (n = input_read(in, chunk, READ_CHUNK)) > 0)
 		run_feed(r, chunk, (size_t)n);
 	if (n < 0)
 		rc = -1;
@@ -727,16 +739,15 @@ int run_input(struct run *r, struct input *in)
 	return rc;
 }
 
-void run_finish(struct run *r)
+void run_summary(struct run *r)
 {
 	struct summary_totals *t = summary_totals(r->sum);
+	uint64_t export_calls = t->calls;
 	struct buf b = {0};
 
-	/* INVITEs the log went on past by more than Timer B */
-	calls_expire(r->calls, r->last_time, TIMER_B, on_timeout, r);
-	t->calls += calls_count(r->calls);
 	if (r->o.summary == SUM_NONE)
 		return;
+	t->calls += calls_count(r->calls);
 	if (r->o.summary == SUM_JSON || r->o.mode == OUT_JSON) {
 		if (r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES) {
 			/* keep the marker convention: JSON on a marker line */
@@ -758,6 +769,14 @@ void run_finish(struct run *r)
 		fwrite(b.p, 1, b.len, r->out);
 		r->out_bol = 1;
 	}
+	t->calls = export_calls;
 	buf_free(&b);
 	fflush(r->out);
+}
+
+void run_finish(struct run *r)
+{
+	/* INVITEs the log went on past by more than Timer B */
+	calls_expire(r->calls, r->last_time, TIMER_B, on_timeout, r);
+	run_summary(r);
 }

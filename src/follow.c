@@ -1,0 +1,247 @@
+/* follow.c - the live loop.  Files are read with read(2) as they grow; at
+ * their end the path is looked at again: another file under the name
+ * (rotation by rename) means the old one is drained, closed and the new
+ * one read from its start; a file shorter than what was read (copytruncate)
+ * is read again from its start.  Nothing from the old file is dropped and
+ * nothing is read twice; the bytes of all generations go through one line
+ * and record state, so a message cut by the rotation stays one message. */
+#include "follow.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define CHUNK   (256 * 1024)
+#define TICK_MS 100
+
+volatile sig_atomic_t follow_stop, follow_report;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	follow_stop = 1;
+}
+
+static void on_report(int sig)
+{
+	(void)sig;
+	follow_report = 1;
+}
+
+void follow_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll and read return */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_report;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+struct follower {
+	const char *path; /* NULL: stdin */
+	int fd;
+	struct input *in; /* stdin: plain or gzip */
+	dev_t dev;
+	ino_t ino;
+	off_t off;
+	int started, waiting_said, done;
+	long long quiet_ms;
+	struct src s;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void start(struct run *r, struct follower *f, const char *name)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (f->started)
+		return;
+	gmtime_r(&t, &tm);
+	if (r->o.year)
+		src_begin(r, &f->s, name, r->o.year, 0);
+	else
+		src_begin(r, &f->s, name, tm.tm_year + 1900, tm.tm_mon + 1);
+	f->started = 1;
+}
+
+static int open_file(struct run *r, struct follower *f, int at_end)
+{
+	struct stat st;
+
+	f->fd = open(f->path, O_RDONLY);
+	if (f->fd < 0) {
+		if (!f->waiting_said)
+			diag_warn(f->path, "%s; waiting for it to appear",
+			          strerror(errno));
+		f->waiting_said = 1;
+		return -1;
+	}
+	if (fstat(f->fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		diag_error(f->path, "cannot follow: %s",
+		           S_ISDIR(st.st_mode) ? "is a directory"
+		                               : strerror(errno));
+		close(f->fd);
+		f->fd = -1;
+		f->done = 1;
+		return -1;
+	}
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->off = 0;
+	if (at_end && S_ISREG(st.st_mode))
+		f->off = lseek(f->fd, 0, SEEK_END);
+	if (f->waiting_said)
+		diag_warn(f->path, "appeared; following it");
+	f->waiting_said = 0;
+	start(r, f, f->path);
+	return 0;
+}
+
+/* At the end of what is there: rotated, truncated, or just quiet? */
+static void look_again(struct follower *f)
+{
+	struct stat st;
+
+	if (stat(f->path, &st) < 0)
+		return; /* renamed away, no new file yet: keep the old one */
+	if (st.st_dev != f->dev || st.st_ino != f->ino) {
+		/* the old file is drained (read returned 0): the new one is
+		   read from its start */
+		close(f->fd);
+		f->fd = -1;
+		return;
+	}
+	if (st.st_size < f->off) {
+		diag_warn(f->path,
+		          "truncated; reading it again from the start");
+		lseek(f->fd, 0, SEEK_SET);
+		f->off = 0;
+	}
+}
+
+/* Reads what is there; 1 if anything was read. */
+static int pump(struct run *r, struct follower *f, char *chunk,
+                const struct follow_opts *fo)
+{
+	ssize_t n;
+
+	if (f->done)
+		return 0;
+	if (f->path == NULL) { /* stdin */
+		struct pollfd p = {0, POLLIN, 0};
+
+		if (poll(&p, 1, 0) <= 0)
+			return 0;
+		n = input_read(f->in, chunk, CHUNK);
+		if (n <= 0) {
+			f->done = 1;
+			return 0;
+		}
+		src_feed(&f->s, chunk, (size_t)n);
+		return 1;
+	}
+	if (f->fd < 0 && open_file(r, f, 0) < 0)
+		return 0;
+	n = read(f->fd, chunk, CHUNK);
+	if (n > 0) {
+		f->off += n;
+		src_feed(&f->s, chunk, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && errno != EINTR && errno != EAGAIN) {
+		diag_error(f->path, "read error: %s", strerror(errno));
+		f->done = 1;
+		return 0;
+	}
+	look_again(f);
+	(void)fo;
+	return 0;
+}
+
+void follow_run(struct run *r, int npaths, char **paths,
+                const struct follow_opts *fo)
+{
+	int nf = npaths > 0 ? npaths : 1, i, live;
+	struct follower *fs = xcalloc((size_t)nf, sizeof(*fs));
+	char *chunk = xmalloc(CHUNK);
+	long long next =
+	    fo->summary_every ? now_ms() + fo->summary_every * 1000LL : 0;
+	long long last = now_ms();
+
+	for (i = 0; i < nf; i++) {
+		fs[i].fd = -1;
+		if (npaths == 0 || strcmp(paths[i], "-") == 0) {
+			fs[i].in = input_open("-");
+			start(r, &fs[i], "(stdin)");
+		} else {
+			fs[i].path = paths[i];
+			open_file(r, &fs[i], !fo->from_start);
+		}
+	}
+	for (;;) {
+		int got = 0;
+
+		if (follow_stop)
+			break;
+		if (follow_report) {
+			follow_report = 0;
+			run_summary(r);
+		}
+		if (next && now_ms() >= next) {
+			run_summary(r);
+			next += fo->summary_every * 1000LL;
+		}
+		for (live = 0, i = 0; i < nf; i++) {
+			/* a growing file is read in turns, a chunk each */
+			got |= pump(r, &fs[i], chunk, fo);
+			live += !fs[i].done;
+		}
+		if (live == 0)
+			break;
+		if (got) {
+			last = now_ms();
+			fflush(r->out);
+			continue;
+		}
+		if (now_ms() - last >= fo->idle_ms)
+			for (i = 0; i < nf; i++)
+				if (fs[i].started)
+					src_idle(&fs[i].s);
+		{
+			struct pollfd p = {0, POLLIN, 0};
+			int on_stdin = 0;
+
+			for (i = 0; i < nf; i++)
+				on_stdin |= fs[i].path == NULL && !fs[i].done;
+			poll(on_stdin ? &p : NULL, on_stdin ? 1 : 0, TICK_MS);
+		}
+	}
+	for (i = 0; i < nf; i++) {
+		if (fs[i].started)
+			src_end(&fs[i].s);
+		if (fs[i].fd >= 0)
+			close(fs[i].fd);
+		input_close(fs[i].in);
+	}
+	free(chunk);
+	free(fs);
+}

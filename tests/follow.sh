@@ -1,0 +1,129 @@
+#!/bin/sh
+# follow.sh - live logs for real: a writer appends SIP traffic to a file
+# and rotates it both ways (rename and create; copy and truncate) while
+# sipwhy -f follows it.  Every failure must be reported exactly once, within
+# a second of being written; signals and pipes are exercised too.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+bin=${SIPWHY:-./sipwhy}
+tmp=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok $*"; }
+no() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# fail N [FILE]: append an Oracle-style record of a failed INVITE (486)
+fail_rec() {
+	printf 'Nov 21 10:00:%02d.000 On [0:0]192.0.2.10:5060 received from 198.51.100.20:5060\n' "$1"
+	printf 'SIP/2.0 486 Busy Here\nCall-ID: live-%s\nCSeq: 1 INVITE\nReason: Q.850;cause=17\nContent-Length: 0\n\n' "$1"
+	printf -- '----------------------------------------\n'
+}
+ok_rec() {
+	printf 'Nov 21 10:00:%02d.500 On [0:0]192.0.2.10:5060 received from 198.51.100.20:5060\n' "$1"
+	printf 'SIP/2.0 200 OK\nCall-ID: fine-%s\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n' "$1"
+	printf -- '----------------------------------------\n'
+}
+# seen N: how many times call live-N was reported in $out
+seen() { grep '"event":"failure"' "$out" 2>/dev/null | grep -c "\"call_id\":\"live-$1\"" || true; }
+# within_1s N: live-N is in the output within a second
+within_1s() {
+	i=0
+	while [ "$i" -lt 10 ]; do
+		[ "$(seen "$1")" -ge 1 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+log=$tmp/live.log out=$tmp/out.json
+"$bin" -f -o json --year 2025 "$log" >"$out" 2>"$tmp/err" &
+pid=$!
+sleep 0.3
+grep -q 'waiting for it to appear' "$tmp/err" && ok "waits for a file that is not there yet" ||
+	no "no word about the missing file"
+{ ok_rec 1; fail_rec 1; } >>"$log"
+within_1s 1 && ok "failure 1 reported within a second" || no "failure 1 not reported in time"
+
+# a message written in two pieces is one message
+{ fail_rec 2; } >"$tmp/piece"
+head -c 60 "$tmp/piece" >>"$log"
+sleep 0.3
+tail -c +61 "$tmp/piece" >>"$log"
+within_1s 2 && ok "a message written in two pieces" || no "failure 2 (two pieces) not reported"
+
+# rotation by rename: the old file still gets a last write, then a new one
+mv "$log" "$log.1"
+fail_rec 3 >>"$log.1"
+sleep 0.2
+: >"$log"
+fail_rec 4 >>"$log"
+within_1s 3 && ok "the renamed file is drained" || no "failure 3 in the renamed file lost"
+within_1s 4 && ok "the new file is read from its start" || no "failure 4 in the new file not reported"
+
+# copytruncate
+sleep 0.3
+cp "$log" "$log.2"
+: >"$log"
+sleep 0.3
+fail_rec 5 >>"$log"
+within_1s 5 && ok "after copytruncate, read again from the start" || no "failure 5 after truncation not reported"
+
+# SIGUSR1: a summary, and it goes on
+kill -USR1 "$pid"
+sleep 0.4
+[ "$(grep -c '"event":"summary"' "$out")" -ge 1 ] && ok "SIGUSR1 prints a summary" || no "no summary on SIGUSR1"
+fail_rec 6 >>"$log"
+within_1s 6 && ok "and keeps following" || no "failure 6 after SIGUSR1 not reported"
+
+# SIGINT: a last summary and the usual exit status
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+pid=""
+[ "$rc" = 1 ] && ok "SIGINT: exit status 1 (failures found)" || no "SIGINT: exit status $rc"
+[ "$(tail -n1 "$out" | jq -r .event)" = summary ] && ok "SIGINT: ends with the summary" || no "SIGINT: no final summary"
+[ "$(tail -n1 "$out" | jq .failed)" = 6 ] && ok "the summary counts 6 failures" || no "summary counts $(tail -n1 "$out" | jq .failed)"
+for n in 1 2 3 4 5 6; do
+	[ "$(seen $n)" = 1 ] && ok "failure $n reported once" || no "failure $n reported $(seen $n) times"
+done
+
+# a file followed from its end by default, from its start on request
+fail_rec 7 >"$tmp/old.log"
+"$bin" -f -o json -s none --year 2025 "$tmp/old.log" >"$tmp/o1" 2>/dev/null &
+p1=$!
+"$bin" -f --from-start -o json -s none --year 2025 "$tmp/old.log" >"$tmp/o2" 2>/dev/null &
+p2=$!
+sleep 0.5
+kill -TERM "$p1" "$p2"
+wait "$p1"
+wait "$p2"
+[ ! -s "$tmp/o1" ] && ok "starts at the end" || no "old lines reported without --from-start"
+grep -q live-7 "$tmp/o2" && ok "--from-start reads what is there" || no "--from-start missed the old failure"
+
+# --summary-every
+"$bin" -f --summary-every 1 -o json --year 2025 "$tmp/old.log" >"$tmp/o3" 2>/dev/null &
+p3=$!
+sleep 2.5
+kill -TERM "$p3"
+wait "$p3"
+[ "$(grep -c '"event":"summary"' "$tmp/o3")" -ge 3 ] && ok "--summary-every 1: a summary each second, and at the end" ||
+	no "--summary-every: $(grep -c '"event":"summary"' "$tmp/o3") summaries"
+
+# a pipe on stdin: each failure comes out while the pipe is still open
+mkfifo "$tmp/fifo"
+"$bin" -o json -s none --year 2025 <"$tmp/fifo" >"$tmp/o4" &
+p4=$!
+exec 9>"$tmp/fifo"
+fail_rec 8 >&9
+out=$tmp/o4
+within_1s 8 && ok "a pipe: the failure is out before the pipe closes" || no "pipe: failure 8 held back"
+fail_rec 9 >&9
+exec 9>&-
+wait "$p4"
+rc=$?
+[ "$rc" = 1 ] && [ "$(seen 9)" = 1 ] && ok "a pipe: read to its end, exit 1" || no "pipe: exit $rc, failure 9 seen $(seen 9)"
+
+echo "follow: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
