@@ -125,5 +125,21 @@ wait "$p4"
 rc=$?
 [ "$rc" = 1 ] && [ "$(seen 9)" = 1 ] && ok "a pipe: read to its end, exit 1" || no "pipe: exit $rc, failure 9 seen $(seen 9)"
 
+# memory stays flat over a long stream: ten times the calls, the same
+# peak (finished calls leave the table as log time passes)
+if [ -x /usr/bin/time ]; then
+	for n in 20000 200000; do
+		awk -v n=$n -f tests/soak.awk |
+			/usr/bin/time -f %M -o "$tmp/rss.$n" "$bin" -o summary -s json >"$tmp/soak.$n"
+	done
+	a=$(tail -n1 "$tmp/rss.20000") b=$(tail -n1 "$tmp/rss.200000")
+	[ "$(jq .calls "$tmp/soak.200000")" = 200000 ] && [ "$(jq .failed "$tmp/soak.200000")" = 10000 ] &&
+		ok "soak: 200000 calls read, 10000 failures" || no "soak: $(cat "$tmp/soak.200000")"
+	[ "$b" -le $((a * 5 / 4)) ] && ok "soak: peak memory ${a} KiB for 20000 calls, ${b} KiB for 200000" ||
+		no "soak: memory grows: ${a} KiB for 20000 calls, ${b} KiB for 200000"
+else
+	no "soak: /usr/bin/time is missing (Debian package time)"
+fi
+
 echo "follow: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
