@@ -1,8 +1,8 @@
-#!/bin/bash
+#!/bin/sh
 # bench/run.sh - how fast sipwhy reads big logs, against the tools a user
 # would otherwise reach for, on the same files in the same run.
 #
-#   sh bench/run.sh          (or: make bench; run from the repository top)
+#   sh bench/run.sh          (or: make bench; from the repository top)
 #
 # Generates once, under $BENCH_DIR (default /tmp/sipwhy-bench): an
 # AudioCodes syslog of 100 MB, 500 MB (and its gzip) and 1000 MB (only when
@@ -85,7 +85,7 @@ trap 'rm -f "$tmpt" "$dir/annotated.out" "$dir/stdout.out"' EXIT
 best_of() {
 	var=$1
 	shift
-	best="" bestkb=""
+	best=""
 	i=0
 	while [ $i -lt "$runs" ]; do
 		s=$(date +%s%N)
@@ -94,11 +94,11 @@ best_of() {
 		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 		kb=$(awk 'END { print $2 }' "$tmpt")
 		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$t bestkb=$kb
+			best=$t
 		fi
 		i=$((i + 1))
 	done
-	eval "${var}_s=\$best ${var}_kb=\$bestkb"
+	eval "${var}_s=\$best"
 }
 # peak RSS of sipwhy itself, not of the sh that runs it
 rss_of() { # rss_of VAR FILE [OPTIONS]: best-of-RUNS peak RSS of sipwhy

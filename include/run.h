@@ -20,7 +20,7 @@
 #include "summary.h"
 
 enum outmode { OUT_ANNOTATED, OUT_FAILURES, OUT_JSON, OUT_SUMMARY };
-enum summode { SUM_TEXT, SUM_JSON, SUM_NONE };
+enum summode { SUM_TEXT, SUM_JSON, SUM_MARKDOWN, SUM_NONE };
 
 #define MARKER        "[sipwhy]"
 #define EXPORT_FORMAT "teams-export" /* built in: CSV, not a pattern file */

@@ -27,5 +27,8 @@ struct summary_totals *summary_totals(struct summary *s);
 /* Text; every line starts with PREFIX (the annotation marker or ""). */
 void summary_text(struct summary *s, struct buf *out, const char *prefix);
 void summary_json(struct summary *s, struct buf *out);
+/* Markdown (GitHub, GitLab, Azure DevOps tables), opening with a paragraph
+ * on what failed most and where to look first. */
+void summary_markdown(struct summary *s, struct buf *out);
 
 #endif

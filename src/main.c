@@ -303,6 +303,9 @@ int main(int argc, char **argv)
 				o.summary = SUM_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				o.summary = SUM_JSON;
+			else if (strcmp(optarg, "markdown") == 0 ||
+			         strcmp(optarg, "md") == 0)
+				o.summary = SUM_MARKDOWN;
 			else if (strcmp(optarg, "none") == 0)
 				o.summary = SUM_NONE;
 			else {

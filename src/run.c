@@ -765,7 +765,25 @@ void run_summary(struct run *r)
 
 		if (prefix && !r->out_bol)
 			fputc('\n', r->out);
-		summary_text(r->sum, &b, prefix ? MARKER " " : "");
+		if (r->o.summary == SUM_MARKDOWN) {
+			struct buf md = {0};
+			const char *p;
+
+			summary_markdown(r->sum, &md);
+			/* after a log, every line carries the marker */
+			for (p = md.p; prefix && p && *p;) {
+				const char *nl = strchr(p, '\n');
+
+				buf_adds(&b, MARKER " ");
+				buf_add(&b, p, (size_t)(nl - p) + 1);
+				p = nl + 1;
+			}
+			if (!prefix)
+				buf_add(&b, md.p, md.len);
+			buf_free(&md);
+		} else {
+			summary_text(r->sum, &b, prefix ? MARKER " " : "");
+		}
 		fwrite(b.p, 1, b.len, r->out);
 		r->out_bol = 1;
 	}

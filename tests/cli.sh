@@ -149,6 +149,21 @@ jqall '.kind=="canceled"' '.status==487' && ok || no "json: canceled kind"
 	ok || no "summary as JSON"
 "$bin" -s none $fx/oracle-sipmsg.log | grep -q 'sipwhy summary' && no "-s none still prints a summary" || ok
 
+# the Markdown summary renders as tables with a real Markdown renderer
+"$bin" -o summary -s markdown $fx/audiocodes-oneline.log $fx/oracle-sipmsg.log >"$tmp/md"
+head -3 "$tmp/md" | grep -q 'The most frequent failure is \*\*' && ok || no "markdown: no opening paragraph"
+if command -v cmark-gfm >/dev/null 2>&1; then
+	cmark-gfm -e table "$tmp/md" >"$tmp/md.html"
+	[ "$(grep -c '<table>' "$tmp/md.html")" = 4 ] && ok || no "markdown: $(grep -c '<table>' "$tmp/md.html") tables, want 4"
+	[ "$(grep -c '<tr>' "$tmp/md.html")" -ge 20 ] && ok || no "markdown: too few table rows"
+	grep -q '<td>480/10037</td>' "$tmp/md.html" && ok || no "markdown: the 480/10037 row"
+else
+	no "markdown: cmark-gfm is missing (Debian package cmark-gfm)"
+fi
+printf 'SIP/2.0 486 Busy | Here\r\nCall-ID: a|b\r\nCSeq: 1 INVITE\r\nReason: Q.850;cause=17;text="x | y"\r\n\r\n' >"$tmp/pipe.log"
+"$bin" -o summary -s markdown "$tmp/pipe.log" | cmark-gfm -e table 2>/dev/null | grep -q 'a|b</code></td>' &&
+	ok || no "markdown: a | in a cell is escaped"
+
 # hostile text: control bytes and escape sequences from a log never reach a
 # terminal raw; piped output stays byte for byte
 printf 'x \033]0;pwned\007 \033[2J\r\n' >"$tmp/evil.log"
