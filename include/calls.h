@@ -40,6 +40,9 @@ void calls_free(struct calls *c);
  * gets the line of the first report for V_REPEAT. */
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
                            uint64_t line, uint64_t *first_line);
+/* 1 the first time a request of this transaction is reported (a BYE that
+ * ends a call abnormally, seen again when a proxy relays it), else 0. */
+int calls_first_report(struct calls *c, const struct sip_msg *m);
 /* The log time of the message being handed over (0: unknown). */
 void calls_set_now(struct calls *c, long long now);
 /* Watch the INVITE just handed to calls_message (W's strings are copied). */

@@ -241,6 +241,25 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 	return V_FAILED;
 }
 
+int calls_first_report(struct calls *c, const struct sip_msg *m)
+{
+	const struct sip_hdr *id = sip_header(m, "call-id", 0);
+	const char *meth;
+	size_t mlen;
+	long cseq;
+	struct call *k;
+	struct tx *t;
+
+	if (id == NULL || sip_cseq(m, &cseq, &meth, &mlen) < 0)
+		return 1;
+	k = lookup(c, id->val, id->vlen);
+	t = find_tx(k, cseq, meth, mlen, 1);
+	if (t->reported)
+		return 0;
+	t->reported = 1;
+	return 1;
+}
+
 void calls_set_now(struct calls *c, long long now)
 {
 	c->now = now;

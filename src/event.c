@@ -268,6 +268,21 @@ void event_explain(const struct event *ev, struct buf *cause,
 		         "Trying from the far end.");
 		return;
 	}
+	if (strcmp(ev->kind, "dropped") == 0) {
+		buf_adds(cause,
+		         "The call was set up, then ended by a BYE whose "
+		         "Reason says it did not end normally.");
+		if (ev->q850e && ev->q850e->meaning)
+			buf_printf(cause, " Q.850 cause %d (%s): %s", ev->q850,
+			           ev->q850e->name, ev->q850e->meaning);
+		if (ev->q850e && ev->q850e->action)
+			buf_adds(action, ev->q850e->action);
+		else
+			buf_adds(action, "Look at what the side that sent the "
+			                 "BYE logged at that moment (media "
+			                 "timeouts, session timers, errors).");
+		return;
+	}
 	if (ev->ms) {
 		buf_adds(cause, ev->ms->cause ? ev->ms->cause : "");
 		buf_adds(action, ev->ms->action ? ev->ms->action : "");

@@ -128,6 +128,10 @@ static void write_annotation(struct run *r, const struct event *ev)
 		buf_printf(&b, "%sTIMEOUT%s no final response to ",
 		           r->o.color ? "\033[1;31m" : "",
 		           r->o.color ? "\033[0m" : "");
+	} else if (strcmp(ev->kind, "dropped") == 0) {
+		buf_printf(&b, "%sDROPPED%s call ended abnormally by ",
+		           r->o.color ? "\033[1;31m" : "",
+		           r->o.color ? "\033[0m" : "");
 	} else {
 		buf_printf(&b, "%s%s%s %d ", r->o.color ? "\033[1;31m" : "",
 		           strcmp(ev->kind, "canceled") == 0 ? "CANCELED"
@@ -471,6 +475,30 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
 	free(id);
 }
 
+/* A BYE whose Reason says the call did not end normally: a Q.850 cause
+ * other than 16 (normal clearing) and 31 (normal, unspecified), or a SIP
+ * cause of 400 or more. */
+static int bye_abnormal(const struct sip_msg *m)
+{
+	struct reason rs[REASON_MAX];
+	size_t n = 0, i;
+	const struct sip_hdr *h;
+
+	for (i = 0; (h = sip_header(m, "reason", i)) != NULL; i++)
+		n = reason_parse(h->val, h->vlen, rs, n);
+	for (i = 0; i < n; i++) {
+		if (rs[i].cause < 0)
+			continue;
+		if (span_ieq(rs[i].protocol, rs[i].protocol_len, "Q.850") &&
+		    rs[i].cause != 16 && rs[i].cause != 31)
+			return 1;
+		if (span_ieq(rs[i].protocol, rs[i].protocol_len, "SIP") &&
+		    rs[i].cause >= 400)
+			return 1;
+	}
+	return 0;
+}
+
 static void handle_record(struct src *s, const struct record *rec)
 {
 	struct run *r = s->r;
@@ -514,6 +542,17 @@ static void handle_record(struct src *s, const struct record *rec)
 	if (!m->is_response && m->method_len == 6 &&
 	    memcmp(m->method, "INVITE", 6) == 0)
 		watch_invite(s, m, rec);
+	if (!m->is_response && m->method_len == 3 &&
+	    memcmp(m->method, "BYE", 3) == 0 && bye_abnormal(m)) {
+		if (r->o.mode == OUT_ANNOTATED)
+			out_record(r, rec);
+		if (calls_first_report(r->calls, m)) {
+			event_build(&ev, r->kb, m, rec, "dropped", s->name,
+			            s->fmt->name);
+			emit_event(r, &ev, rec->raw, rec->raw_len);
+		}
+		return;
+	}
 	if (r->o.mode == OUT_ANNOTATED)
 		out_record(r, rec);
 	if (v == V_NONE)

@@ -116,6 +116,8 @@ void summary_add(struct summary *s, const struct event *ev)
 		s->t.canceled++;
 	else if (strcmp(ev->kind, "timeout") == 0)
 		s->t.timeout++;
+	else if (strcmp(ev->kind, "dropped") == 0)
+		s->t.dropped++;
 	else
 		s->t.failed++;
 	if (ev->ms) {
@@ -129,6 +131,10 @@ void summary_add(struct summary *s, const struct event *ev)
 		plen = strlen(phrase);
 	} else if (strcmp(ev->kind, "timeout") == 0) {
 		phrase = "no final response (timeout)";
+		plen = strlen(phrase);
+	}
+	if (strcmp(ev->kind, "dropped") == 0 && !ev->ms && ev->ms_text.n == 0) {
+		phrase = "ended abnormally (BYE)";
 		plen = strlen(phrase);
 	}
 	kb_normalize(phrase, plen, &s->norm);
@@ -244,7 +250,9 @@ static double share(const struct summary *s, uint64_t n)
 
 static void group_code(const struct group *g, struct buf *b)
 {
-	if (g->status == 0)
+	if (g->status == 0 && g->q850 >= 0)
+		buf_printf(b, "q850:%d", g->q850);
+	else if (g->status == 0)
 		buf_adds(b, "-");
 	else if (g->ms_code >= 0)
 		buf_printf(b, "%d/%ld", g->status, g->ms_code);

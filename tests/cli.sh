@@ -97,6 +97,19 @@ jqall '.kind=="timeout"' '.call_id=="lost" and .status==null and .line==1 and .d
 [ "$(tail -n1 "$tmp/j" | jq .timeout)" = 1 ] && ok || no "timeout: counted in the summary"
 "$bin" --year 2025 "$tmp/timeout.log" | grep -q '^\[sipwhy\] TIMEOUT no final response to INVITE' && ok || no "timeout: annotated"
 
+# dropped: a BYE whose Reason says the call ended abnormally, once even
+# when a proxy relays it; a normal hang-up is not
+{
+	rec 10:00:00.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: drop1' 'CSeq: 2 BYE' 'From: <sip:+1444@x>;tag=1' 'Reason: Q.850;cause=41;text="media timeout"'
+	rec 10:00:00.010 'sent to' 'BYE sip:a SIP/2.0' 'Call-ID: drop1' 'CSeq: 2 BYE' 'Reason: Q.850;cause=41;text="media timeout"'
+	rec 10:00:05.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: fine1' 'CSeq: 2 BYE' 'REASON: Q.850;cause=16;text="7924f078-9d30-4ac2-a95f-eeb3b8ea8c26;CallEndReasonLocalUserInitiated"'
+	rec 10:00:06.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: drop2' 'CSeq: 3 BYE' 'Reason: SIP;cause=408;text="Session timer expired"'
+} >"$tmp/bye.log"
+"$bin" --year 2025 -o json "$tmp/bye.log" >"$tmp/j"
+[ "$(jq -r 'select(.kind=="dropped") | .call_id' "$tmp/j" | tr '\n' ' ')" = "drop1 drop2 " ] && ok || no "dropped: the abnormal BYEs, once each"
+jqall '.call_id=="drop1"' '.method=="BYE" and .status==null and .q850==41 and .q850_name=="Temporary failure"' && ok || no "dropped: fields"
+[ "$(tail -n1 "$tmp/j" | jq .dropped)" = 2 ] && ok || no "dropped: counted in the summary"
+
 # lossless: the annotated output minus marker lines is the input, plain or
 # gzip, for every fixture that ends with a line end
 for f in $fx/*; do
