@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "explain.h"
@@ -25,6 +26,15 @@
 #ifndef SIPWHY_DATADIR
 #define SIPWHY_DATADIR "/usr/local/share/sipwhy/patterns"
 #endif
+
+static int this_year(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
 
 static void usage(FILE *fp)
 {
@@ -257,6 +267,12 @@ int main(int argc, char **argv)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"year", required_argument, NULL, 'Y'},
 	    {"follow", no_argument, NULL, 'f'},
+	    {"since", required_argument, NULL, 1001},
+	    {"until", required_argument, NULL, 1002},
+	    {"status", required_argument, NULL, 1003},
+	    {"ms-code", required_argument, NULL, 1004},
+	    {"peer", required_argument, NULL, 1005},
+	    {"kind", required_argument, NULL, 1006},
 	    {"from-start", no_argument, NULL, 'B'},
 	    {"summary-every", required_argument, NULL, 'E'},
 	    {"help", no_argument, NULL, 'h'},
@@ -339,6 +355,46 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			follow = 1;
+			break;
+		case 1001:
+		case 1002:
+			/* a log stamp without a year takes this year (or
+			   --year, given before) */
+			if (filter_time(optarg, o.year ? o.year : this_year(),
+			                c == 1001 ? &o.filter.since
+			                          : &o.filter.until) < 0) {
+				fprintf(stderr,
+				        "%s: --%s: give a time such as "
+				        "2025-11-21T08:31:27 or 'Nov 21 "
+				        "08:31:27'\n",
+				        progname,
+				        c == 1001 ? "since" : "until");
+				return 2;
+			}
+			break;
+		case 1003:
+		case 1004:
+		case 1006:
+			if (filter_list(&o.filter,
+			                c == 1003   ? 's'
+			                : c == 1004 ? 'm'
+			                            : 'k',
+			                optarg) < 0) {
+				fprintf(stderr, "%s: --%s: %s\n", progname,
+				        c == 1003   ? "status"
+				        : c == 1004 ? "ms-code"
+				                    : "kind",
+				        c == 1003 ? "give statuses or classes, "
+				                    "such as 4xx,503"
+				        : c == 1004 ? "give Microsoft codes, "
+				                      "such as 560487,10037"
+				                    : "give failed, canceled, "
+				                      "timeout or dropped");
+				return 2;
+			}
+			break;
+		case 1005:
+			o.filter.peer = optarg;
 			break;
 		case 'B':
 			fo.from_start = 1;

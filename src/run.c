@@ -4,6 +4,7 @@
  * of each failing message. */
 #include "run.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -336,11 +337,120 @@ static void on_noise(void *ctx, const struct line *l)
 		out_raw(r, l->p, l->len, l->eol);
 }
 
+int filter_time(const char *arg, int year, long long *key)
+{
+	static const char *fmts[] = {"%Y-%m-%dT%H:%M:%S.%f",
+	                             "%Y-%m-%dT%H:%M:%S",
+	                             "%Y-%m-%dT%H:%M",
+	                             "%Y-%m-%d %H:%M:%S.%f",
+	                             "%Y-%m-%d %H:%M:%S",
+	                             "%Y-%m-%d %H:%M",
+	                             "%Y-%m-%d",
+	                             "%b %e %H:%M:%S.%f",
+	                             "%b %e %H:%M:%S",
+	                             "%b %e %H:%M"};
+	struct logtime t;
+	size_t i, n = strlen(arg);
+
+	if (n > 0 && (arg[n - 1] == 'Z' || arg[n - 1] == 'z'))
+		n--;
+	for (i = 0; i < ARRAY_LEN(fmts); i++) {
+		if (logtime_parse(fmts[i], arg, n, year, &t) != 0)
+			continue;
+		*key = logtime_key(&t);
+		return 0;
+	}
+	return -1;
+}
+
+int filter_list(struct filter *f, int which, const char *arg)
+{
+	char *copy = xstrdup(arg), *w, *save = NULL;
+	int rc = 0;
+
+	for (w = strtok_r(copy, ",", &save); w && rc == 0;
+	     w = strtok_r(NULL, ",", &save)) {
+		size_t l = strlen(w);
+		char *e;
+		long v;
+
+		if (which == 's') {
+			if (l == 3 && isdigit((unsigned char)w[0]) &&
+			    (w[1] == 'x' || w[1] == 'X') &&
+			    (w[2] == 'x' || w[2] == 'X'))
+				v = w[0] - '0';
+			else if ((v = strtol(w, &e, 10)) < 100 || v > 699 || *e)
+				rc = -1;
+			if (rc == 0 && f->nstatus < 31)
+				f->status[f->nstatus++] = (int)v;
+		} else if (which == 'm') {
+			v = strtol(w, &e, 10);
+			if (*e || v < 0 || l == 0)
+				rc = -1;
+			else if (f->nms < 31)
+				f->ms_code[f->nms++] = v;
+		} else {
+			if (strcmp(w, "failed") == 0)
+				f->kinds |= FK_FAILED;
+			else if (strcmp(w, "canceled") == 0 ||
+			         strcmp(w, "cancelled") == 0)
+				f->kinds |= FK_CANCELED;
+			else if (strcmp(w, "timeout") == 0)
+				f->kinds |= FK_TIMEOUT;
+			else if (strcmp(w, "dropped") == 0)
+				f->kinds |= FK_DROPPED;
+			else
+				rc = -1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static int filter_pass(const struct filter *f, const struct event *ev)
+{
+	long long t = logtime_key(&ev->rec->time);
+	int i, hit;
+
+	if ((f->since || f->until) &&
+	    (!ev->rec->time.set || (f->since && t < f->since) ||
+	     (f->until && t > f->until)))
+		return 0;
+	if (f->nstatus) {
+		for (hit = 0, i = 0; i < f->nstatus && !hit; i++)
+			hit = f->status[i] < 10
+			          ? ev->status / 100 == f->status[i]
+			          : ev->status == f->status[i];
+		if (!hit)
+			return 0;
+	}
+	if (f->nms) {
+		for (hit = 0, i = 0; i < f->nms && !hit; i++)
+			hit = ev->ms_code == f->ms_code[i];
+		if (!hit)
+			return 0;
+	}
+	if (f->peer && strstr(ev->peer, f->peer) == NULL)
+		return 0;
+	if (f->kinds) {
+		unsigned k = strcmp(ev->kind, "canceled") == 0  ? FK_CANCELED
+		             : strcmp(ev->kind, "timeout") == 0 ? FK_TIMEOUT
+		             : strcmp(ev->kind, "dropped") == 0 ? FK_DROPPED
+		                                                : FK_FAILED;
+
+		if (!(f->kinds & k))
+			return 0;
+	}
+	return 1;
+}
+
 /* Counts a failure and writes it; RAW is what failures mode shows of it
  * (annotated mode has already passed it through). */
 static void emit_event(struct run *r, const struct event *ev, const char *raw,
                        size_t rawlen)
 {
+	if (!filter_pass(&r->o.filter, ev))
+		return;
 	r->events++;
 	summary_add(r->sum, ev);
 	switch (r->o.mode) {

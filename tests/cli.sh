@@ -110,6 +110,20 @@ jqall '.kind=="timeout"' '.call_id=="lost" and .status==null and .line==1 and .d
 jqall '.call_id=="drop1"' '.method=="BYE" and .status==null and .q850==41 and .q850_name=="Temporary failure"' && ok || no "dropped: fields"
 [ "$(tail -n1 "$tmp/j" | jq .dropped)" = 2 ] && ok || no "dropped: counted in the summary"
 
+# filters, applied before anything is written or counted
+f=$fx/audiocodes-oneline.log
+[ "$("$bin" --year 2025 -o json -s none --status 4xx --kind failed --peer 52.114 $f | jq -r .status | tr '\n' ' ')" = "480 403 " ] &&
+	ok || no "filters: --status 4xx --kind failed --peer 52.114"
+[ "$("$bin" --year 2025 -o json -s none --since 2025-11-21T09:16:00 --until 'Nov 21 09:16:35' $f | jq -r .status | tr '\n' ' ')" = "487 487 403 403 " ] &&
+	ok || no "filters: --since (ISO 8601) and --until (as the log writes time)"
+"$bin" --year 2025 -o summary -s json --ms-code 10037,510482 $f | jq -e '.failed == 2 and .canceled == 0 and (.groups | length) == 2' >/dev/null &&
+	ok || no "filters: --ms-code, and the summary counts only what passed"
+[ "$("$bin" --year 2025 -o json -s none --status 503,480 --kind failed $f | jq -r .status | sort | tr '\n' ' ')" = "480 480 503 " ] &&
+	ok || no "filters: a list of statuses"
+status 2 "a bad --status" "$bin" --status 4yy $f
+status 2 "a bad --since" "$bin" --since yesterday $f
+status 2 "a bad --kind" "$bin" --kind weird $f
+
 # lossless: the annotated output minus marker lines is the input, plain or
 # gzip, for every fixture that ends with a line end
 for f in $fx/*; do
