@@ -77,7 +77,7 @@ make_log oracle 200 "$oracle"
 
 # ---- timing ----
 # best_of VAR CMD...: runs CMD (through sh -c) RUNS times; VAR_s gets the
-# best wall-clock seconds, VAR_kb the peak RSS (KiB) of that run.  The
+# best wall-clock seconds.  The
 # standard output goes to a file, not /dev/null: GNU grep stops at the
 # first match when its output is /dev/null, which would time nothing.
 tmpt=$(mktemp)
@@ -89,10 +89,9 @@ best_of() {
 	i=0
 	while [ $i -lt "$runs" ]; do
 		s=$(date +%s%N)
-		/usr/bin/time -f '%e %M' -o "$tmpt" sh -c "$*" >"$dir/stdout.out" 2>/dev/null
+		sh -c "$*" >"$dir/stdout.out" 2>/dev/null
 		e=$(date +%s%N)
 		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-		kb=$(awk 'END { print $2 }' "$tmpt")
 		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
 			best=$t
 		fi

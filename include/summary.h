@@ -30,5 +30,9 @@ void summary_json(struct summary *s, struct buf *out);
 /* Markdown (GitHub, GitLab, Azure DevOps tables), opening with a paragraph
  * on what failed most and where to look first. */
 void summary_markdown(struct summary *s, struct buf *out);
+/* Adds a summary written by summary_json (parsed) to S: sipwhy merge.
+ * -1 if O is not a summary object. */
+struct jv;
+int summary_merge_json(struct summary *s, const struct jv *o);
 
 #endif

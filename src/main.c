@@ -15,6 +15,7 @@
 #include "follow.h"
 #include "format.h"
 #include "import.h"
+#include "json.h"
 #include "input.h"
 #include "kb.h"
 #include "run.h"
@@ -220,6 +221,68 @@ static int cmd_kb_check(int ndirs, char **dirs, const char **user, size_t nuser)
 	free(list);
 	free(ship);
 	return rc;
+}
+
+/* sipwhy merge: the summary of several runs' JSON summaries, as one run
+ * over all their inputs would have written it. */
+static int cmd_merge(struct run *r, int n, char **files)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		FILE *fp =
+		    strcmp(files[i], "-") ? fopen(files[i], "rb") : stdin;
+		char *line = NULL, *found = NULL;
+		size_t cap = 0;
+		ssize_t len;
+		struct jv *v;
+		char err[128];
+
+		if (fp == NULL) {
+			diag_error(files[i], "cannot open: %s",
+			           strerror(errno));
+			rc = 2;
+			continue;
+		}
+		/* the last summary object: alone, the last line of -o json,
+		   or on a marker line after a log */
+		while ((len = getline(&line, &cap, fp)) > 0) {
+			char *p = line;
+
+			if (strncmp(p, MARKER " ", strlen(MARKER) + 1) == 0)
+				p += strlen(MARKER) + 1;
+			if (strncmp(p, "{\"event\":\"summary\"", 18) == 0) {
+				free(found);
+				found = xstrdup(p);
+			}
+		}
+		free(line);
+		if (fp != stdin)
+			fclose(fp);
+		if (found == NULL) {
+			diag_error(files[i], "no JSON summary (write one with "
+			                     "-o summary -s json)");
+			rc = 2;
+			continue;
+		}
+		v = json_parse(found, strlen(found), err, sizeof(err));
+		if (v == NULL || summary_merge_json(r->sum, v) < 0) {
+			diag_error(files[i], "not a sipwhy summary: %s",
+			           v ? "no summary event" : err);
+			rc = 2;
+		}
+		json_free(v);
+		free(found);
+	}
+	run_summary(r);
+	if (rc)
+		return rc;
+	return summary_totals(r->sum)->failed +
+	               summary_totals(r->sum)->canceled +
+	               summary_totals(r->sum)->timeout +
+	               summary_totals(r->sum)->dropped
+	           ? 1
+	           : 0;
 }
 
 static int cmd_formats(const struct formats *fs)
@@ -504,6 +567,20 @@ int main(int argc, char **argv)
 			status = explain_args(&kb, argc - optind - 1,
 			                      argv + optind + 1, stdout);
 		}
+		formats_free(&fs);
+		kb_free(&kb);
+		return status;
+	}
+	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
+		if (o.summary == SUM_NONE) {
+			fprintf(stderr, "%s: merge: -s none prints nothing\n",
+			        progname);
+			return 2;
+		}
+		o.mode = OUT_SUMMARY;
+		run_init(&r, &o, &fs, &kb, stdout);
+		status = cmd_merge(&r, argc - optind - 1, argv + optind + 1);
+		run_free(&r);
 		formats_free(&fs);
 		kb_free(&kb);
 		return status;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "esc.h"
+#include "json.h"
 #include "util.h"
 
 #define MAX_GROUPS   512
@@ -214,13 +215,21 @@ void summary_add(struct summary *s, const struct event *ev)
 	s->dir[di]++;
 }
 
+/* Most frequent first; ties by content, not by order of appearance, so a
+ * merged summary sorts like one run over all the inputs. */
 static int group_cmp(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	if (x->status != y->status)
+		return x->status < y->status ? -1 : 1;
+	if (x->ms_code != y->ms_code)
+		return x->ms_code < y->ms_code ? -1 : 1;
+	if (x->q850 != y->q850)
+		return x->q850 < y->q850 ? -1 : 1;
+	return strcmp(x->norm, y->norm);
 }
 
 static int peer_cmp(const void *a, const void *b)
@@ -607,4 +616,163 @@ void summary_markdown(struct summary *s, struct buf *out)
 		           (unsigned long long)s->dir[1],
 		           (unsigned long long)s->dir[2]);
 	buf_free(&code);
+}
+
+/* ---- merging summaries written by -s json ---- */
+
+static uint64_t jnum(const struct jv *o, const char *k)
+{
+	const struct jv *v = json_get(o, k);
+
+	return v && v->t == J_NUM && v->num > 0 ? (uint64_t)v->num : 0;
+}
+
+static long jcode(const struct jv *o, const char *k)
+{
+	const struct jv *v = json_get(o, k);
+
+	return v && v->t == J_NUM ? (long)v->num : -1;
+}
+
+static const char *jstr(const struct jv *o, const char *k)
+{
+	const struct jv *v = json_get(o, k);
+
+	return v && v->t == J_STR ? v->str : NULL;
+}
+
+static void jtime(const struct jv *o, const char *k, struct logtime *t)
+{
+	const char *s = jstr(o, k);
+
+	memset(t, 0, sizeof(*t));
+	if (s)
+		(void)logtime_parse("%Y-%m-%dT%H:%M:%S.%f", s, strlen(s), 0, t);
+}
+
+static void widen(struct logtime *first, struct logtime *last,
+                  const struct logtime *f, const struct logtime *l)
+{
+	if (f->set && (!first->set || logtime_key(f) < logtime_key(first)))
+		*first = *f;
+	if (l->set && (!last->set || logtime_key(l) > logtime_key(last)))
+		*last = *l;
+}
+
+int summary_merge_json(struct summary *s, const struct jv *o)
+{
+	const struct jv *groups = json_get(o, "groups");
+	const struct jv *peers = json_get(o, "by_peer");
+	const struct jv *dir = json_get(o, "by_direction");
+	const char *ev = jstr(o, "event");
+	struct logtime f, l;
+	size_t i, j;
+	int k, m;
+
+	if (ev == NULL || strcmp(ev, "summary") != 0)
+		return -1;
+	s->t.inputs += jnum(o, "inputs");
+	s->t.bytes += jnum(o, "bytes");
+	s->t.lines += jnum(o, "lines");
+	s->t.messages += jnum(o, "sip_messages");
+	s->t.calls += jnum(o, "calls");
+	s->t.failed += jnum(o, "failed");
+	s->t.canceled += jnum(o, "canceled");
+	s->t.timeout += jnum(o, "timeout");
+	s->t.dropped += jnum(o, "dropped");
+	s->t.unrecognised += jnum(o, "unrecognised");
+	s->other_groups += jnum(o, "other_groups");
+	jtime(o, "time_first", &f);
+	jtime(o, "time_last", &l);
+	widen(&s->tfirst, &s->tlast, &f, &l);
+	for (i = 0; groups && groups->t == J_ARR && i < groups->n; i++) {
+		const struct jv *gj = &groups->items[i];
+		const char *phrase = jstr(gj, "phrase"), *gen;
+		const struct jv *ex = json_get(gj, "examples");
+		struct group *g = NULL;
+		int status = (int)jcode(gj, "status");
+		long ms = jcode(gj, "ms_code");
+		int q = (int)jcode(gj, "q850");
+
+		if (phrase == NULL)
+			phrase = "";
+		if (status < 0)
+			status = 0; /* timeouts and dropped calls */
+		kb_normalize(phrase, strlen(phrase), &s->norm);
+		for (j = 0; j < s->ng; j++)
+			if (s->g[j].status == status && s->g[j].ms_code == ms &&
+			    s->g[j].q850 == q &&
+			    strcmp(s->g[j].norm, s->norm.p ? s->norm.p : "") ==
+			        0)
+				g = &s->g[j];
+		if (g == NULL && s->ng == MAX_GROUPS) {
+			s->other_groups += jnum(gj, "count");
+			continue;
+		}
+		gen = jstr(gj, "generated_by");
+		if (g == NULL) {
+			s->g = xrealloc(s->g, (s->ng + 1) * sizeof(*s->g));
+			g = &s->g[s->ng];
+			memset(g, 0, sizeof(*g));
+			g->order = s->ng++;
+			g->status = status;
+			g->ms_code = ms;
+			g->q850 = q;
+			g->phrase = xstrdup(phrase);
+			g->norm = xstrdup(s->norm.p ? s->norm.p : "");
+			g->gen = gen && strcmp(gen, "microsoft") == 0
+			             ? GEN_MICROSOFT
+			         : gen && strcmp(gen, "sbc") == 0 ? GEN_SBC
+			                                          : GEN_UNKNOWN;
+			g->action = xstrdup(
+			    jstr(gj, "action") ? jstr(gj, "action") : "");
+			g->doc =
+			    jstr(gj, "doc") ? xstrdup(jstr(gj, "doc")) : NULL;
+		} else if (!gen || strcmp(gen, gen_name(g->gen)) != 0) {
+			g->gen = GEN_UNKNOWN; /* mixed */
+		}
+		g->count += jnum(gj, "count");
+		jtime(gj, "first", &f);
+		jtime(gj, "last", &l);
+		widen(&g->first, &g->last, &f, &l);
+		for (k = 0; ex && ex->t == J_ARR && (size_t)k < ex->n; k++) {
+			const char *id = jstr(&ex->items[k], "call_id");
+			const char *guid = jstr(&ex->items[k], "guid");
+			int seen = 0;
+
+			if (id == NULL || g->nex == MAX_EXAMPLES)
+				continue;
+			for (m = 0; m < g->nex; m++)
+				seen |= strcmp(g->ex_id[m], id) == 0;
+			if (seen)
+				continue;
+			g->ex_id[g->nex] = xstrdup(id);
+			g->ex_guid[g->nex] = guid ? xstrdup(guid) : NULL;
+			g->nex++;
+		}
+	}
+	for (i = 0; peers && peers->t == J_ARR && i < peers->n; i++) {
+		const char *name = jstr(&peers->items[i], "peer");
+		struct peer *pp = NULL;
+
+		if (name == NULL)
+			continue;
+		for (j = 0; j < s->np; j++)
+			if (strcmp(s->p[j].name, name) == 0)
+				pp = &s->p[j];
+		if (pp == NULL && s->np < MAX_PEERS) {
+			s->p = xrealloc(s->p, (s->np + 1) * sizeof(*s->p));
+			pp = &s->p[s->np++];
+			pp->name = xstrdup(name);
+			pp->count = 0;
+		}
+		if (pp)
+			pp->count += jnum(&peers->items[i], "count");
+		else
+			s->other_peers += jnum(&peers->items[i], "count");
+	}
+	s->dir[0] += jnum(dir, "in");
+	s->dir[1] += jnum(dir, "out");
+	s->dir[2] += jnum(dir, "unknown");
+	return 0;
 }

@@ -124,6 +124,23 @@ status 2 "a bad --status" "$bin" --status 4yy $f
 status 2 "a bad --since" "$bin" --since yesterday $f
 status 2 "a bad --kind" "$bin" --kind weird $f
 
+# merge: the summary of several runs' JSON summaries is the summary of one
+# run over all their inputs, in every summary format
+set -- $fx/audiocodes-oneline.log $fx/oracle-sipmsg.log $fx/audiocodes-viewer.log $fx/ribbon-trc.TRC $fx/teams-export.csv $fx/kamailio-sipdump.data
+i=0
+for f in "$@"; do
+	i=$((i + 1))
+	"$bin" --year 2025 -o summary -s json "$f" >"$tmp/part$i.json"
+done
+for s in json text markdown; do
+	"$bin" -s $s merge "$tmp"/part*.json >"$tmp/merged.$s"
+	"$bin" --year 2025 -o summary -s $s "$@" >"$tmp/one.$s"
+	cmp -s "$tmp/merged.$s" "$tmp/one.$s" && ok || no "merge -s $s differs from one run"
+done
+"$bin" --year 2025 -o json "$fx/oracle-sipmsg.log" >"$tmp/lines.json" # a summary as the last JSON line
+"$bin" -s json merge "$tmp/lines.json" | jq -e '.failed == 3' >/dev/null && ok || no "merge reads the last line of -o json"
+status 2 "merge of something else" "$bin" merge $fx/generic.log
+
 # lossless: the annotated output minus marker lines is the input, plain or
 # gzip, for every fixture that ends with a line end
 for f in $fx/*; do
