@@ -69,12 +69,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_load_patterns();
 	diag_quiet(1);
 	memset(&o, 0, sizeof(o));
-	fi = fz_byte(&f) % (unsigned)(fz_fs.n + 2);
-	if (fi < fz_fs.n)
-		o.format = fz_fs.v[fi]->name;
-	else if (fi == fz_fs.n + 1)
+	/* 255: detection, 254: the Teams export, else a format by index
+	   (255 and 254 keep their meaning when formats are added) */
+	fi = fz_byte(&f);
+	if (fi == 254)
 		o.format = EXPORT_FORMAT;
-	/* else: detection */
+	else if (fi != 255)
+		o.format = fz_fs.v[fi % fz_fs.n]->name;
 	m = fz_byte(&f);
 	o.mode = (enum outmode)(m & 3);
 	o.tty = (m >> 2) & 1;

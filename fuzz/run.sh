@@ -28,22 +28,23 @@ fi
 make -s -C fuzz FUZZ_OUT="$out" || exit 2
 
 fx=tests/fixtures
-seed=$out/seed
-rm -rf "$seed"
+# seeds are made afresh for each run, in a directory of its own
+seed=$out/seed.$$
+trap 'rm -rf "$seed"' EXIT
+trap 'exit 2' HUP INT TERM
 mkdir -p "$seed" "$out/corpus" "$out/artifacts" "$out/log"
 for h in $all; do mkdir -p "$seed/$h" "$out/corpus/$h" "$out/artifacts/$h"; done
 
 # ---- seeds ----
-nfmt=$(ls patterns/formats/*.fmt | wc -l)
 oct() { printf "\\$(printf %03o "$1")"; }
 for f in $fx/*; do
 	[ -f "$f" ] || continue
 	b=$(basename "$f")
 	head -c 16384 "$f" >"$seed/lines/$b"
 	head -c 16384 "$f" >"$seed/text/$b"
-	# framer: format (nfmt = detect), mode, cap, calls, month, seed
+	# framer: format (255 = detect), mode, cap, calls, month, seed
 	for m in 0 1 2 4 6 14; do
-		{ oct "$nfmt"; oct $m; oct 0; oct 16; oct 0; oct 1; oct 2; head -c 24576 "$f"; } >"$seed/framer/$b.$m"
+		{ oct 255; oct $m; oct 0; oct 16; oct 0; oct 1; oct 2; head -c 24576 "$f"; } >"$seed/framer/$b.$m"
 	done
 	# input: the fixture gzipped by gzip(1) (mode 0, plain bytes), or
 	# by the harness (mode 1 valid, 2 truncated, 3 junk, 4 two members)

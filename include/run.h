@@ -17,6 +17,7 @@
 #include "kb.h"
 #include "lines.h"
 #include "sip.h"
+#include "story.h"
 #include "summary.h"
 
 enum outmode { OUT_ANNOTATED, OUT_FAILURES, OUT_JSON, OUT_SUMMARY };
@@ -89,7 +90,10 @@ struct run {
 	struct summary *sum;
 	uint64_t events;
 	long long last_time; /* latest log time seen (logtime_key) */
-	struct src cur;      /* the input of run_begin/run_feed/run_end */
+	struct story *story; /* --call: one call's story, not the outputs */
+	int story_pass;      /* 1: find the legs, 2: collect the messages */
+	int story_failed;
+	struct src cur; /* the input of run_begin/run_feed/run_end */
 	/* scratch */
 	struct sip_msg msg;
 	struct buf ob, cause, action;

@@ -285,6 +285,62 @@ static int cmd_merge(struct run *r, int n, char **files)
 	           : 0;
 }
 
+/* sipwhy --call ID FILE...: two passes, so the inputs must be files. */
+static int cmd_call(const struct run_opts *o, const struct formats *fs,
+                    const struct kb *kb, const char *id, int n, char **files)
+{
+	struct story *st = story_new(id);
+	struct run r;
+	int pass, i, rc;
+	FILE *null = fopen("/dev/null", "w");
+
+	if (n == 0) {
+		fprintf(stderr,
+		        "%s: --call reads its inputs twice: give files, "
+		        "not the standard input\n",
+		        progname);
+		story_free(st);
+		if (null)
+			fclose(null);
+		return 2;
+	}
+	for (pass = 1; pass <= 2; pass++) {
+		run_init(&r, o, fs, kb, null ? null : stdout);
+		r.story = st;
+		r.story_pass = pass;
+		for (i = 0; i < n; i++) {
+			struct input *in;
+
+			if (strcmp(files[i], "-") == 0) {
+				fprintf(stderr,
+				        "%s: --call: the standard input "
+				        "cannot be read twice\n",
+				        progname);
+				continue;
+			}
+			if ((in = input_open(files[i])) == NULL)
+				continue;
+			if (pass == 2)
+				diag_quiet(1); /* said on the first pass */
+			run_input(&r, in);
+			input_close(in);
+		}
+		rc = r.story_failed;
+		run_free(&r);
+	}
+	if (null)
+		fclose(null);
+	if (story_print(st, stdout, o->summary == SUM_MARKDOWN) == 0) {
+		fprintf(stderr, "%s: no message of the call %s was found\n",
+		        progname, id);
+		story_free(st);
+		return 2;
+	}
+	story_free(st);
+	fflush(stdout);
+	return diag_errors() ? 2 : rc ? 1 : 0;
+}
+
 static int cmd_formats(const struct formats *fs)
 {
 	size_t i;
@@ -336,6 +392,7 @@ int main(int argc, char **argv)
 	    {"ms-code", required_argument, NULL, 1004},
 	    {"peer", required_argument, NULL, 1005},
 	    {"kind", required_argument, NULL, 1006},
+	    {"call", required_argument, NULL, 1007},
 	    {"from-start", no_argument, NULL, 'B'},
 	    {"summary-every", required_argument, NULL, 'E'},
 	    {"help", no_argument, NULL, 'h'},
@@ -349,6 +406,7 @@ int main(int argc, char **argv)
 	size_t nuser = 0;
 	const char *color = "auto";
 	int c, i, status, summary_set = 0, follow = 0;
+	const char *call = NULL;
 	struct follow_opts fo = {0, 0, 500};
 	struct stat st;
 	static char outbuf[1 << 20];
@@ -458,6 +516,9 @@ int main(int argc, char **argv)
 			break;
 		case 1005:
 			o.filter.peer = optarg;
+			break;
+		case 1007:
+			call = optarg;
 			break;
 		case 'B':
 			fo.from_start = 1;
@@ -601,6 +662,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (call) {
+		status =
+		    cmd_call(&o, &fs, &kb, call, argc - optind, argv + optind);
+		formats_free(&fs);
+		kb_free(&kb);
+		return status;
+	}
 	run_init(&r, &o, &fs, &kb, stdout);
 	follow_signals();
 	if (follow ||

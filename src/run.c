@@ -609,6 +609,54 @@ static int bye_abnormal(const struct sip_msg *m)
 	return 0;
 }
 
+/* --call: both passes over a parsed message of the inputs. */
+static void story_record(struct src *s, const struct record *rec)
+{
+	struct run *r = s->r;
+	struct sip_msg *m = &r->msg;
+	struct event ev;
+	enum verdict v;
+	uint64_t first;
+	char *why = NULL;
+	size_t wlen = 0;
+	int bye = 0;
+
+	if (rec->truncated || !sip_parse(m, rec->text, rec->text_len))
+		return;
+	if (r->story_pass == 1) {
+		story_scan(r->story, rec, m);
+		return;
+	}
+	if (!story_wants(r->story, rec, m))
+		return;
+	v = calls_message(r->calls, m, rec->first_line, &first);
+	if (!m->is_response && m->method_len == 3 &&
+	    memcmp(m->method, "BYE", 3) == 0 && bye_abnormal(m))
+		bye = 1;
+	if (v == V_FAILED || v == V_CANCELED || bye) {
+		/* the explanation, as the annotation would give it */
+		FILE *saved = r->out, *mem = open_memstream(&why, &wlen);
+		int color = r->o.color, bol = r->out_bol;
+
+		event_build(&ev, r->kb, m, rec,
+		            bye               ? "dropped"
+		            : v == V_CANCELED ? "canceled"
+		                              : "failed",
+		            s->name, s->fmt->name);
+		r->out = mem;
+		r->o.color = 0;
+		r->out_bol = 1;
+		write_annotation(r, &ev);
+		fclose(mem);
+		r->out = saved;
+		r->o.color = color;
+		r->out_bol = bol;
+		r->story_failed = 1;
+	}
+	story_add(r->story, rec, m, s->name, why);
+	free(why);
+}
+
 static void handle_record(struct src *s, const struct record *rec)
 {
 	struct run *r = s->r;
@@ -620,6 +668,10 @@ static void handle_record(struct src *s, const struct record *rec)
 	const char *meth;
 	size_t mlen;
 
+	if (r->story) {
+		story_record(s, rec);
+		return;
+	}
 	summary_time(r->sum, &rec->time);
 	if (!rec->truncated &&
 	    sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&

@@ -141,6 +141,24 @@ done
 "$bin" -s json merge "$tmp/lines.json" | jq -e '.failed == 3' >/dev/null && ok || no "merge reads the last line of -o json"
 status 2 "merge of something else" "$bin" merge $fx/generic.log
 
+# one call's story: every message of all its legs, a ladder, the reasons
+f=$fx/audiocodes-oneline.log
+status 1 "--call: a failed call" "$bin" --year 2025 --call 9749451804872649230846@192.0.2.25 $f
+grep -q 'legs (Call-IDs): 9749451804872649230846@192.0.2.25 23332726ec3e16a122e76e44@203.0.113.10' "$tmp/out" &&
+	ok || no "--call: the other leg is linked by the SID"
+grep -q '|<480 Temporarily Un--|' "$tmp/out" && grep -q '|-------INVITE------->|' "$tmp/out" &&
+	ok || no "--call: the ladder"
+[ "$(grep -c '^--- 2025-11-21T09:14' "$tmp/out")" = 8 ] && ok || no "--call: the 8 messages of both legs"
+grep -q 'microsoft code 10037' "$tmp/out" && ok || no "--call: why it failed"
+status 1 "--call by Microsoft's GUID" "$bin" --year 2025 --call a93f9cc8-605f-433a-9072-2a26e0fad066 $f
+grep -q 'legs (Call-IDs): a93f9cc8-605f-433a-9072-2a26e0fad066 9749451804872649230846@192.0.2.25 23332726ec3e16a122e76e44@203.0.113.10' "$tmp/out" &&
+	ok || no "--call: the GUID finds both legs"
+"$bin" --year 2025 -s markdown --call 3951116519364836564792@192.0.2.25 $f >"$tmp/story.md"
+cmark-gfm "$tmp/story.md" 2>/dev/null | grep -q 'class="language-mermaid"' && grep -q 'P2->>P1: 403 Forbidden' "$tmp/story.md" &&
+	ok || no "--call -s markdown: a Mermaid sequence diagram"
+status 2 "--call: not found" "$bin" --call no-such-call $f
+status 2 "--call: stdin cannot be read twice" "$bin" --call x - <$f
+
 # lossless: the annotated output minus marker lines is the input, plain or
 # gzip, for every fixture that ends with a line end
 for f in $fx/*; do

@@ -1,0 +1,330 @@
+/* story.c - collect one call's messages and draw its ladder. */
+#define _GNU_SOURCE
+#include "story.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "esc.h"
+#include "util.h"
+
+#define MAX_SET  64   /* Call-IDs and keys of one call's legs */
+#define MAX_MSGS 2000 /* messages kept for one story */
+#define MAX_COLS 6
+#define COLW     22
+
+struct smsg {
+	char *time, *from, *to, *label, *where, *text, *why;
+};
+
+struct story {
+	char *target;
+	char *ids[MAX_SET], *keys[MAX_SET];
+	int nids, nkeys;
+	struct smsg *m;
+	size_t n;
+	int truncated;
+};
+
+struct story *story_new(const char *target)
+{
+	struct story *st = xcalloc(1, sizeof(*st));
+
+	st->target = xstrdup(target);
+	st->ids[st->nids++] = xstrdup(target);
+	return st;
+}
+
+void story_free(struct story *st)
+{
+	int i;
+	size_t k;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nids; i++)
+		free(st->ids[i]);
+	for (i = 0; i < st->nkeys; i++)
+		free(st->keys[i]);
+	for (k = 0; k < st->n; k++) {
+		free(st->m[k].time);
+		free(st->m[k].from);
+		free(st->m[k].to);
+		free(st->m[k].label);
+		free(st->m[k].where);
+		free(st->m[k].text);
+		free(st->m[k].why);
+	}
+	free(st->m);
+	free(st->target);
+	free(st);
+}
+
+static int in_set(char **set, int n, const char *p, size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(set[i]) == len && memcmp(set[i], p, len) == 0)
+			return 1;
+	return 0;
+}
+
+static void add_set(char **set, int *n, const char *p, size_t len)
+{
+	if (len == 0 || *n == MAX_SET || in_set(set, *n, p, len))
+		return;
+	set[(*n)++] = xmemdup(p, len);
+}
+
+static const struct sip_hdr *call_id(const struct sip_msg *m)
+{
+	return sip_header(m, "call-id", 0);
+}
+
+void story_scan(struct story *st, const struct record *rec,
+                const struct sip_msg *m)
+{
+	const struct sip_hdr *id = call_id(m);
+
+	if (id == NULL)
+		return;
+	/* the target is a Call-ID, or Microsoft's GUID (x-i= in its
+	   Contact, or in the Reason text) as the Teams admin center shows
+	   the correlation */
+	if (in_set(st->ids, st->nids, id->val, id->vlen) ||
+	    (strlen(st->target) >= 8 &&
+	     memmem(rec->text, rec->text_len, st->target,
+	            strlen(st->target)))) {
+		add_set(st->ids, &st->nids, id->val, id->vlen);
+		add_set(st->keys, &st->nkeys, rec->key, strlen(rec->key));
+	}
+}
+
+int story_wants(const struct story *st, const struct record *rec,
+                const struct sip_msg *m)
+{
+	const struct sip_hdr *id = call_id(m);
+
+	return (id && in_set((char **)st->ids, st->nids, id->val, id->vlen)) ||
+	       (rec->key[0] && in_set((char **)st->keys, st->nkeys, rec->key,
+	                              strlen(rec->key)));
+}
+
+static char *safe(const char *p, size_t n)
+{
+	struct buf b = {0};
+
+	esc_text(&b, p, n, 0);
+	return b.p ? b.p : xstrdup("");
+}
+
+void story_add(struct story *st, const struct record *rec,
+               const struct sip_msg *m, const char *file,
+               const char *explanation)
+{
+	struct smsg *s;
+	struct buf b = {0};
+	char t[40];
+	const char *local = rec->local[0] ? rec->local : "SBC";
+	const struct sip_hdr *id = call_id(m);
+	const char *p, *e;
+
+	if (!story_wants(st, rec, m))
+		return;
+	if (id)
+		add_set(st->ids, &st->nids, id->val, id->vlen);
+	if (st->n == MAX_MSGS) {
+		st->truncated = 1;
+		return;
+	}
+	st->m = xrealloc(st->m, (st->n + 1) * sizeof(*st->m));
+	s = &st->m[st->n++];
+	memset(s, 0, sizeof(*s));
+	logtime_iso(&rec->time, t, sizeof(t));
+	s->time = xstrdup(rec->time.set ? t : "");
+	if (rec->src[0] && rec->dst[0]) {
+		s->from = safe(rec->src, strlen(rec->src));
+		s->to = safe(rec->dst, strlen(rec->dst));
+	} else if (rec->dir == DIR_IN) {
+		s->from = safe(rec->peer[0] ? rec->peer : "peer",
+		               strlen(rec->peer[0] ? rec->peer : "peer"));
+		s->to = xstrdup(local);
+	} else if (rec->dir == DIR_OUT) {
+		s->from = xstrdup(local);
+		s->to = safe(rec->peer[0] ? rec->peer : "peer",
+		             strlen(rec->peer[0] ? rec->peer : "peer"));
+	} else {
+		s->from = xstrdup("?");
+		s->to = xstrdup("?");
+	}
+	if (m->is_response) {
+		buf_printf(&b, "%d ", m->status);
+		esc_text(&b, m->phrase, m->phrase_len, 0);
+	} else {
+		esc_text(&b, m->method, m->method_len, 0);
+	}
+	s->label = b.p;
+	memset(&b, 0, sizeof(b));
+	buf_printf(&b, "%s line %llu", file,
+	           (unsigned long long)rec->first_line);
+	s->where = b.p;
+	memset(&b, 0, sizeof(b));
+	/* the SIP text from its start line on, made safe */
+	for (p = rec->text, e = rec->text + rec->text_len; p < e;) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(e - p);
+
+		if (b.len || sip_is_start_line(p, n)) {
+			if (n && p[n - 1] == '\r')
+				n--;
+			esc_text(&b, p, n, 1);
+			buf_addc(&b, '\n');
+		}
+		p = nl ? nl + 1 : e;
+	}
+	while (b.len > 1 && b.p[b.len - 1] == '\n' && b.p[b.len - 2] == '\n')
+		b.p[--b.len] = '\0';
+	s->text = b.p ? b.p : xstrdup("");
+	s->why = explanation ? xstrdup(explanation) : NULL;
+}
+
+static int col_of(char **cols, int *n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(cols[i], name) == 0)
+			return i;
+	if (*n == MAX_COLS)
+		return *n - 1; /* more ends than columns: the last one */
+	cols[*n] = (char *)name;
+	return (*n)++;
+}
+
+static void ladder(struct story *st, FILE *out)
+{
+	char *cols[MAX_COLS];
+	int nc = 0, i;
+	size_t k;
+
+	for (k = 0; k < st->n; k++) {
+		col_of(cols, &nc, st->m[k].from);
+		col_of(cols, &nc, st->m[k].to);
+	}
+	fprintf(out, "%-24s", "");
+	for (i = 0; i < nc; i++)
+		fprintf(out, "%-*.*s", COLW, COLW - 1, cols[i]);
+	fputc('\n', out);
+	for (k = 0; k < st->n; k++) {
+		int a = col_of(cols, &nc, st->m[k].from);
+		int b = col_of(cols, &nc, st->m[k].to);
+		int lo = a < b ? a : b, hi = a < b ? b : a, c;
+		char line[MAX_COLS * COLW + 2];
+		size_t w = (size_t)nc * COLW, pos, l;
+		const char *lab = st->m[k].label;
+
+		memset(line, ' ', w);
+		line[w] = '\0';
+		for (c = 0; c < nc; c++)
+			line[c * COLW] = '|';
+		if (a != b) {
+			for (pos = (size_t)lo * COLW + 1;
+			     pos < (size_t)hi * COLW; pos++)
+				line[pos] = '-';
+			if (a < b)
+				line[hi * COLW - 1] = '>';
+			else
+				line[lo * COLW + 1] = '<';
+			/* the label in the middle of the arrow */
+			l = strlen(lab);
+			if (l > (size_t)(hi - lo) * COLW - 4)
+				l = (size_t)(hi - lo) * COLW - 4;
+			pos = (size_t)lo * COLW + 2 +
+			      ((size_t)(hi - lo) * COLW - 4 - l) / 2;
+			memcpy(line + pos, lab, l);
+		}
+		fprintf(out, "%-24s%s\n",
+		        st->m[k].time[0]
+		            ? st->m[k].time +
+		                  (strlen(st->m[k].time) > 11 ? 11 : 0)
+		            : "",
+		        line);
+	}
+}
+
+static void mermaid(struct story *st, FILE *out)
+{
+	char *cols[MAX_COLS];
+	int nc = 0, i;
+	size_t k;
+
+	for (k = 0; k < st->n; k++) {
+		col_of(cols, &nc, st->m[k].from);
+		col_of(cols, &nc, st->m[k].to);
+	}
+	fputs("```mermaid\nsequenceDiagram\n", out);
+	for (i = 0; i < nc; i++)
+		fprintf(out, "    participant P%d as %s\n", i, cols[i]);
+	for (k = 0; k < st->n; k++) {
+		const char *l;
+
+		fprintf(out,
+		        "    P%d->>P%d: ", col_of(cols, &nc, st->m[k].from),
+		        col_of(cols, &nc, st->m[k].to));
+		/* ';' and '#' have meanings in Mermaid messages */
+		for (l = st->m[k].label; *l; l++)
+			fputc(*l == ';' || *l == '#' ? ',' : *l, out);
+		fputc('\n', out);
+	}
+	fputs("```\n", out);
+}
+
+size_t story_print(struct story *st, FILE *out, int markdown)
+{
+	size_t k;
+	int i;
+
+	if (st->n == 0)
+		return 0;
+	if (markdown) {
+		fprintf(out, "## The call `%s`\n\n", st->target);
+		fprintf(out, "Legs (Call-IDs):");
+		for (i = 0; i < st->nids; i++)
+			fprintf(out, " `%s`", st->ids[i]);
+		fputs("\n\n", out);
+		mermaid(st, out);
+		fputs("\n```\n", out);
+		ladder(st, out);
+		fputs("```\n", out);
+		for (k = 0; k < st->n; k++)
+			if (st->m[k].why)
+				fprintf(out, "\n### %s (%s)\n\n```\n%s```\n",
+				        st->m[k].label, st->m[k].where,
+				        st->m[k].why);
+		fputs("\n### Messages\n", out);
+		for (k = 0; k < st->n; k++)
+			fprintf(out, "\n%s %s -> %s (%s)\n\n```\n%s```\n",
+			        st->m[k].time, st->m[k].from, st->m[k].to,
+			        st->m[k].where, st->m[k].text);
+	} else {
+		fprintf(out,
+		        "sipwhy: the call %s\n  legs (Call-IDs):", st->target);
+		for (i = 0; i < st->nids; i++)
+			fprintf(out, " %s", st->ids[i]);
+		fputs("\n\n", out);
+		ladder(st, out);
+		for (k = 0; k < st->n; k++)
+			if (st->m[k].why)
+				fprintf(out, "\n%s (%s)\n%s", st->m[k].label,
+				        st->m[k].where, st->m[k].why);
+		for (k = 0; k < st->n; k++)
+			fprintf(out, "\n--- %s %s -> %s (%s)\n%s",
+			        st->m[k].time, st->m[k].from, st->m[k].to,
+			        st->m[k].where, st->m[k].text);
+	}
+	if (st->truncated)
+		fprintf(out, "\n(more than %d messages: the rest left out)\n",
+		        MAX_MSGS);
+	return st->n;
+}
