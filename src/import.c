@@ -165,9 +165,8 @@ static char *trimmed(const char *p)
 	return xmemdup(p, (size_t)(e - p));
 }
 
-/* "- Microsoft response code: **510482**" -> 510482 and bold or not. */
-static int bullet_number(const char *line, const char *label, long *v,
-                         int *bold)
+/* "- Label: value": what follows the label, or NULL for another line. */
+static const char *bullet(const char *line, const char *label)
 {
 	const char *p = line;
 	size_t l = strlen(label);
@@ -175,13 +174,21 @@ static int bullet_number(const char *line, const char *label, long *v,
 	while (*p == ' ')
 		p++;
 	if (*p != '-' && *p != '*')
-		return 0;
+		return NULL;
 	p++;
 	while (*p == ' ')
 		p++;
-	if (strncasecmp(p, label, l) != 0)
+	return strncasecmp(p, label, l) == 0 ? p + l : NULL;
+}
+
+/* "- Microsoft response code: **510482**" -> 510482 and bold or not. */
+static int bullet_number(const char *line, const char *label, long *v,
+                         int *bold)
+{
+	const char *p = bullet(line, label);
+
+	if (p == NULL)
 		return 0;
-	p += l;
 	while (*p == ' ')
 		p++;
 	*bold = strncmp(p, "**", 2) == 0;
@@ -195,20 +202,12 @@ static int bullet_number(const char *line, const char *label, long *v,
 
 static int bullet_text(const char *line, const char *label, char **out)
 {
-	const char *p = line;
-	size_t l = strlen(label);
+	const char *p = bullet(line, label);
 	struct buf b = {0};
 
-	while (*p == ' ')
-		p++;
-	if (*p != '-' && *p != '*')
+	if (p == NULL)
 		return 0;
-	p++;
-	while (*p == ' ')
-		p++;
-	if (strncasecmp(p, label, l) != 0)
-		return 0;
-	plain(p + l, &b);
+	plain(p, &b);
 	*out = b.p ? b.p : xstrdup("");
 	return 1;
 }
