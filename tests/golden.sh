@@ -9,9 +9,15 @@ pass=0 fail=0
 for f in tests/fixtures/*; do
 	[ -f "$f" ] || continue
 	name=$(basename "$f")
-	for mode in annotated failures json summary; do
+	for mode in annotated failures json summary summary-md summary-json; do
 		want=tests/golden/$name.$mode
-		got=$("$bin" --year 2025 --color=never -o "$mode" "$f" 2>&1; echo "exit $?")
+		case $mode in
+		summary-md) args="-o summary -s markdown" ;;
+		summary-json) args="-o summary -s json" ;;
+		*) args="-o $mode" ;;
+		esac
+		# shellcheck disable=SC2086
+		got=$("$bin" --year 2025 --color=never $args "$f" 2>&1; echo "exit $?")
 		if [ "${UPDATE:-0}" = 1 ]; then
 			printf '%s\n' "$got" >"$want"
 			continue
@@ -23,6 +29,24 @@ for f in tests/fixtures/*; do
 			pass=$((pass + 1))
 		else
 			echo "FAIL $name -o $mode:"
+			printf '%s\n' "$got" | diff -u "$want" - | head -20
+			fail=$((fail + 1))
+		fi
+	done
+done
+# one call's story, as text and as Markdown
+for story in "audiocodes-oneline.log 9749451804872649230846@192.0.2.25" \
+	"ribbon-trc.TRC 0gQAAC8WAAACBAAAn8J1ZTCc+UOKUkYw7JUkqULZjFXs@192.0.2.20"; do
+	set -- $story
+	for s in text markdown; do
+		want=tests/golden/$1.call.$s
+		got=$("$bin" --year 2025 -s $s --call "$2" "tests/fixtures/$1" 2>&1; echo "exit $?")
+		if [ "${UPDATE:-0}" = 1 ]; then
+			printf '%s\n' "$got" >"$want"
+		elif printf '%s\n' "$got" | cmp -s - "$want"; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL $1 --call $2 -s $s:"
 			printf '%s\n' "$got" | diff -u "$want" - | head -20
 			fail=$((fail + 1))
 		fi
