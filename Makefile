@@ -74,7 +74,7 @@ check: sipwhy tests/check_sipwhy
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
 check-asan:
 	$(MAKE) clean-objs
-	$(MAKE) check CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	SIPWHY_SANITIZED=1 $(MAKE) check CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined'
 	$(MAKE) clean-objs
 

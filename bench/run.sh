@@ -27,7 +27,17 @@ if [ ! -x "$bin" ]; then
 	echo "bench: $bin not built (run make first)"
 	exit 0
 fi
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "bench: python3 is needed by bench/gen.py"
+	exit 0
+fi
 mkdir -p "$dir" || exit 0
+# files made by another version of the generator are made again
+sum=$(cksum <bench/gen.py)
+if [ "$(cat "$dir/gen.cksum" 2>/dev/null)" != "$sum" ]; then
+	rm -f "$dir"/ac-*.log "$dir"/ac-*.log.gz "$dir"/oracle-*.log
+	echo "$sum" >"$dir/gen.cksum"
+fi
 
 # ---- tools: ripgrep and pigz from Debian when missing (as root) ----
 need=""
@@ -77,9 +87,9 @@ make_log oracle 200 "$oracle"
 
 # ---- timing ----
 # best_of VAR CMD...: runs CMD (through sh -c) RUNS times; VAR_s gets the
-# best wall-clock seconds.  The
-# standard output goes to a file, not /dev/null: GNU grep stops at the
-# first match when its output is /dev/null, which would time nothing.
+# best wall-clock seconds.  The standard output goes to a file, not to
+# /dev/null: GNU grep stops at the first match when its output is
+# /dev/null, which would time nothing.
 tmpt=$(mktemp)
 trap 'rm -f "$tmpt" "$dir/annotated.out" "$dir/stdout.out"' EXIT
 best_of() {

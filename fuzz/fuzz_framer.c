@@ -78,6 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.format = fz_fs.v[fi % fz_fs.n]->name;
 	m = fz_byte(&f);
 	o.mode = (enum outmode)(m & 3);
+	/* a known bug of -o failures can be stepped around while fuzzing */
+	if (o.mode == OUT_FAILURES && fz_ignored("failures-mode"))
+		o.mode = OUT_ANNOTATED;
 	o.tty = (m >> 2) & 1;
 	o.summary = (enum summode)((m >> 3) % 3);
 	if (o.mode == OUT_SUMMARY && o.summary == SUM_NONE)

@@ -8,7 +8,8 @@
 # Environment: FUZZ_SECONDS, FUZZ_JOBS (harnesses run at once; default the
 # number of cores), FUZZ_OUT (default /tmp/sipwhy-fuzz: binaries, corpora,
 # crash artifacts, logs), CLANG.  To keep fuzzing past a bug already
-# reported: SIPWHY_FUZZ_IGNORE=repeat,explain-tty turns those oracles off,
+# reported: SIPWHY_FUZZ_IGNORE=repeat,explain-tty,zip-name-tty turns those
+# oracles off, failures-mode keeps fuzz_framer out of -o failures, and
 # LSAN_OPTIONS=suppressions=FILE hides a known leak.  Exits 1 when a harness crashed, leaked,
 # tripped a sanitizer or an oracle, or a regression input failed again.
 set -u

@@ -135,8 +135,15 @@ if [ -x /usr/bin/time ]; then
 	a=$(tail -n1 "$tmp/rss.20000") b=$(tail -n1 "$tmp/rss.200000")
 	[ "$(jq .calls "$tmp/soak.200000")" = 200000 ] && [ "$(jq .failed "$tmp/soak.200000")" = 10000 ] &&
 		ok "soak: 200000 calls read, 10000 failures" || no "soak: $(cat "$tmp/soak.200000")"
-	[ "$b" -le $((a * 5 / 4)) ] && ok "soak: peak memory ${a} KiB for 20000 calls, ${b} KiB for 200000" ||
+	if [ -n "${SIPWHY_SANITIZED:-}" ]; then
+		# AddressSanitizer keeps freed memory in quarantine: its peak
+		# says nothing about sipwhy's own
+		echo "# soak: memory not compared under the sanitizers (${a} and ${b} KiB)"
+	elif [ "$b" -le $((a * 5 / 4)) ]; then
+		ok "soak: peak memory ${a} KiB for 20000 calls, ${b} KiB for 200000"
+	else
 		no "soak: memory grows: ${a} KiB for 20000 calls, ${b} KiB for 200000"
+	fi
 else
 	no "soak: /usr/bin/time is missing (Debian package time)"
 fi
