@@ -68,6 +68,7 @@ check: sipwhy tests/check_sipwhy
 	./tests/check_sipwhy
 	sh tests/golden.sh
 	sh tests/cli.sh
+	sh tests/hostile.sh
 	sh tests/follow.sh
 	sh tests/interop.sh
 
@@ -78,13 +79,26 @@ check-asan:
 		LDFLAGS='-fsanitize=address,undefined'
 	$(MAKE) clean-objs
 
+# Speed and memory against grep, rg and pigz on generated logs (prints
+# ratios; it measures, it does not gate).
+bench: sipwhy
+	sh bench/run.sh
+
+# libFuzzer over every entry point that reads input (clang); fuzz-ci is the
+# short pass CI runs.
+fuzz:
+	sh fuzz/run.sh
+
+fuzz-ci:
+	FUZZ_SECONDS=10 sh fuzz/run.sh
+
 demo: sipwhy
 	@sh scripts/demo.sh
 
 lint:
 	clang-format --dry-run --Werror src/*.c include/*.h
 	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
-	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/follow.sh tests/interop.sh .ci/run
+	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/hostile.sh tests/follow.sh tests/interop.sh bench/run.sh fuzz/run.sh .ci/run
 	./sipwhy -F generic /dev/null >/dev/null
 
 install: sipwhy
@@ -109,4 +123,4 @@ clean: clean-objs
 
 FORCE:
 
-.PHONY: FORCE all check check-asan demo lint install uninstall clean clean-objs
+.PHONY: FORCE all bench fuzz fuzz-ci check check-asan demo lint install uninstall clean clean-objs

@@ -86,20 +86,20 @@ oracle=$dir/oracle-200.log
 make_log oracle 200 "$oracle"
 
 # ---- timing ----
-# best_of VAR CMD...: runs CMD (through sh -c) RUNS times; VAR_s gets the
-# best wall-clock seconds.  The standard output goes to a file, not to
-# /dev/null: GNU grep stops at the first match when its output is
-# /dev/null, which would time nothing.
+# best_of VAR SINK CMD...: runs CMD (through sh -c) RUNS times with its
+# standard output to SINK; VAR_s gets the best wall-clock seconds.  grep's
+# and rg's SINK is a file, not /dev/null: GNU grep stops at the first match
+# when its output is /dev/null, which would time nothing.
 tmpt=$(mktemp)
 trap 'rm -f "$tmpt" "$dir/annotated.out" "$dir/stdout.out"' EXIT
 best_of() {
-	var=$1
-	shift
+	var=$1 sink=$2
+	shift 2
 	best=""
 	i=0
 	while [ $i -lt "$runs" ]; do
 		s=$(date +%s%N)
-		sh -c "$*" >"$dir/stdout.out" 2>/dev/null
+		sh -c "$*" >"$sink" 2>/dev/null
 		e=$(date +%s%N)
 		t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
@@ -139,32 +139,32 @@ rowmem() { # rowmem TEST KIB TARGET-TEXT VERDICT
 
 echo "bench: timing (best of $runs)"
 warm "$main"
-best_of sum "'$bin' -o summary '$main'"
-best_of grep "grep -c -i 'reason:' '$main'"
+best_of sum /dev/null "'$bin' -o summary '$main'"
+best_of grep "$dir/stdout.out" "grep -c -i 'reason:' '$main'"
 row "summary vs grep -c -i (500 MB)" "$sum_s" "$grep_s" 1.0
 if [ $have_rg = 1 ]; then
-	best_of rg "rg -c -i 'reason:' '$main'"
+	best_of rg "$dir/stdout.out" "rg -c -i 'reason:' '$main'"
 	row "summary vs rg -c -i (500 MB)" "$sum_s" "$rg_s" 2.0
 fi
 warm "$main.gz"
-best_of sgz "'$bin' -o summary '$main.gz'"
+best_of sgz /dev/null "'$bin' -o summary '$main.gz'"
 if [ $have_pigz = 1 ]; then
-	best_of pz "pigz -dc '$main.gz'"
+	best_of pz /dev/null "pigz -dc '$main.gz'"
 	row "summary .gz vs pigz -dc (500 MB)" "$sgz_s" "$pz_s" 1.15
 else
-	best_of pz "gzip -dc '$main.gz'"
+	best_of pz /dev/null "gzip -dc '$main.gz'"
 	row "summary .gz vs gzip -dc (500 MB)" "$sgz_s" "$pz_s" 1.15
 fi
 warm "$main"
-best_of ann "'$bin' '$main' >'$dir/annotated.out'"
+best_of ann /dev/null "'$bin' '$main' >'$dir/annotated.out'"
 row "annotated (to a file) vs summary (500 MB)" "$ann_s" "$sum_s" 1.5
 rm -f "$dir/annotated.out"
 warm "$oracle"
-best_of osum "'$bin' -o summary '$oracle'"
-best_of ogrep "grep -c -i 'reason:' '$oracle'"
+best_of osum /dev/null "'$bin' -o summary '$oracle'"
+best_of ogrep "$dir/stdout.out" "grep -c -i 'reason:' '$oracle'"
 row "oracle summary vs grep -c -i (200 MB)" "$osum_s" "$ogrep_s" 1.0
 if [ $have_rg = 1 ]; then
-	best_of org "rg -c -i 'reason:' '$oracle'"
+	best_of org "$dir/stdout.out" "rg -c -i 'reason:' '$oracle'"
 	row "oracle summary vs rg -c -i (200 MB)" "$osum_s" "$org_s" 2.0
 fi
 
@@ -202,7 +202,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "sipwhy benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
-echo "tools:   $("$bin" -V), $(grep --version | head -n1), $( [ $have_rg = 1 ] && rg --version | head -n1 || echo 'no rg'), $( [ $have_pigz = 1 ] && pigz --version 2>&1 | head -n1 || echo 'no pigz'), $(python3 --version 2>&1)"
+echo "tools:   $("$bin" -V) ($bin built $(date -u -r "$bin" "+%Y-%m-%d %H:%M")), $(grep --version | head -n1), $( [ $have_rg = 1 ] && rg --version | head -n1 || echo 'no rg'), $( [ $have_pigz = 1 ] && pigz --version 2>&1 | head -n1 || echo 'no pigz'), $(python3 --version 2>&1)"
 echo "locale:  LANG=${LANG:-} LC_ALL=${LC_ALL:-}; files in $dir; best of $runs, wall-clock seconds, warm page cache"
 echo "inputs:  $(for f in "$dir"/ac-*.log "$main.gz" "$oracle"; do [ -s "$f" ] && printf '%s %s MB; ' "${f##*/}" "$(($(stat -c %s "$f") / 1000000))"; done)"
 echo

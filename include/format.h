@@ -83,8 +83,10 @@ const struct format *formats_find(const struct formats *fs, const char *name);
 
 /* Detection: score each line with format_detect_line for every format, then
  * pick with formats_pick.  scores has fs->n entries. */
-void formats_score_line(const struct formats *fs, const char *p, size_t n,
-                        unsigned *scores);
+/* Returns a format whose pattern gave up on the line (the match limit),
+ * or NULL. */
+const struct format *formats_score_line(const struct formats *fs, const char *p,
+                                        size_t n, unsigned *scores);
 const struct format *formats_pick(const struct formats *fs,
                                   const unsigned *scores);
 
@@ -93,11 +95,14 @@ const struct format *formats_pick(const struct formats *fs,
 struct rxm {
 	pcre2_match_data *md;
 	const char *subject;
+	int error; /* PCRE2's code for the last -1 of rx_match */
 };
 void rxm_init(struct rxm *m);
 void rxm_free(struct rxm *m);
-/* 1 match, 0 none, -1 error (match limit: diagnostic issued once). */
+/* 1 match, 0 none, -1 error (the match limit, for one): no diagnostic,
+ * rx_error tells what, the caller where. */
 int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m);
+const char *rx_error(const struct rxm *m, char *buf, size_t size);
 /* The span of named group NAME of the last match; 0 if unset. */
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
              const char **gp, size_t *gn);

@@ -67,6 +67,8 @@ struct framer {
 	unsigned long long last_seq; /* the 'sequence' number seen last */
 	unsigned long long lost;     /* packets missing from the sequence */
 	unsigned gaps;
+	uint64_t lineno;         /* the line being read, for diagnostics */
+	unsigned limit_warnings; /* match-limit warnings given */
 	uint64_t before_line;
 	int nheld;
 };

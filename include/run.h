@@ -79,6 +79,7 @@ struct src {
 	size_t ndl, dlcap;
 	unsigned *scores;
 	uint64_t bytes, nlines;
+	int detect_warned;
 };
 
 struct run {

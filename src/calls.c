@@ -12,6 +12,7 @@
 struct tx {
 	long cseq;
 	char method[12];
+	size_t mlen; /* the method may hold any byte, NUL too */
 	int canceled;
 	int final; /* final status seen, 0 if none */
 	int reported;
@@ -170,7 +171,7 @@ static struct tx *find_tx(struct call *k, long cseq, const char *meth,
 	if (mlen >= sizeof(k->tx[0].method))
 		mlen = sizeof(k->tx[0].method) - 1;
 	for (i = 0; i < k->ntx; i++)
-		if (k->tx[i].cseq == cseq && strlen(k->tx[i].method) == mlen &&
+		if (k->tx[i].cseq == cseq && k->tx[i].mlen == mlen &&
 		    memcmp(k->tx[i].method, meth, mlen) == 0)
 			return &k->tx[i];
 	if (!create)
@@ -184,6 +185,7 @@ static struct tx *find_tx(struct call *k, long cseq, const char *meth,
 	k->tx[k->ntx].cseq = cseq;
 	memcpy(k->tx[k->ntx].method, meth, mlen);
 	k->tx[k->ntx].method[mlen] = '\0';
+	k->tx[k->ntx].mlen = mlen;
 	return &k->tx[k->ntx++];
 }
 

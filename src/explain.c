@@ -153,13 +153,18 @@ static int phrase(FILE *out, const struct kb *kb, const char *arg)
 {
 	const struct ms_entry *m[16];
 	size_t n = kb_ms_phrase(kb, -1, arg, strlen(arg), m, 16), i;
+	struct buf safe = {0};
 
+	esc_text(&safe, arg, strlen(arg), 0);
 	if (n == 0) {
-		fprintf(out, "\"%s\": no Microsoft phrase matches\n", arg);
+		fprintf(out, "\"%s\": no Microsoft phrase matches\n", safe.p);
+		buf_free(&safe);
 		return 1;
 	}
 	if (n > 1)
-		fprintf(out, "\"%s\" matches %zu Microsoft codes:\n\n", arg, n);
+		fprintf(out, "\"%s\" matches %zu Microsoft codes:\n\n", safe.p,
+		        n);
+	buf_free(&safe);
 	for (i = 0; i < n && i < 16; i++) {
 		if (i)
 			fputc('\n', out);

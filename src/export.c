@@ -269,9 +269,12 @@ int export_zip(const char *path, void (*begin)(void *ctx, const char *name),
 		size_t l;
 		int n;
 
-		if (unzGetCurrentFileInfo64(z, &info, name, sizeof(name), NULL,
-		                            0, NULL, 0) != UNZ_OK)
+		/* minizip leaves a name that fills the buffer without its
+		   NUL: leave room for one */
+		if (unzGetCurrentFileInfo64(z, &info, name, sizeof(name) - 1,
+		                            NULL, 0, NULL, 0) != UNZ_OK)
 			break;
+		name[sizeof(name) - 1] = '\0';
 		l = strlen(name);
 		if (l < 4 || strcasecmp(name + l - 4, ".csv") != 0)
 			continue;

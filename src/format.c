@@ -45,7 +45,6 @@ void rxm_free(struct rxm *m)
 
 int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 {
-	static int limit_warned;
 	int rc;
 
 	if (rx->code == NULL)
@@ -57,14 +56,7 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
 		return 0;
-	if (!limit_warned) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(rc, msg, sizeof(msg));
-		diag_warn(NULL, "pattern /%s/ gave up on a line: %s", rx->src,
-		          (char *)msg);
-		limit_warned = 1;
-	}
+	m->error = rc; /* the caller says where (rx_error) */
 	return -1;
 }
 
@@ -117,6 +109,12 @@ static int group_at(const struct rxm *m, int num, const char **gp, size_t *gn)
 	return 1;
 }
 
+const char *rx_error(const struct rxm *m, char *buf, size_t size)
+{
+	pcre2_get_error_message(m->error, (PCRE2_UCHAR *)buf, size);
+	return buf;
+}
+
 void rx_span(const struct rxm *m, size_t *so, size_t *eo)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
@@ -132,10 +130,8 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
 
-	if (rx->code) {
-		pcre2_code_free(rx->code);
-		free(rx->src);
-	}
+	pcre2_code_free(rx->code); /* a key given twice: the last wins */
+	free(rx->src);
 	rx->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
 	                         PCRE2_DUPNAMES, &err, &off, NULL);
 	rx->src = xstrdup(src);
@@ -481,26 +477,32 @@ const struct format *formats_find(const struct formats *fs, const char *name)
 	return NULL;
 }
 
-void formats_score_line(const struct formats *fs, const char *p, size_t n,
-                        unsigned *scores)
+const struct format *formats_score_line(const struct formats *fs, const char *p,
+                                        size_t n, unsigned *scores)
 {
 	static struct rxm md;
+	const struct format *failed = NULL;
 	size_t i;
+	int rc;
 
 	if (md.md == NULL)
 		rxm_init(&md);
 	for (i = 0; i < fs->n; i++) {
 		const struct format *f = fs->v[i];
 
-		if (f->detect.code) {
-			if (rx_match(&f->detect, p, n, &md) == 1)
-				scores[i]++;
-		} else if ((f->literal == NULL ||
-		            memmem(p, n, f->literal, f->literal_len)) &&
-		           rx_match(&f->start, p, n, &md) == 1) {
+		if (f->detect.code)
+			rc = rx_match(&f->detect, p, n, &md);
+		else if (f->literal == NULL ||
+		         memmem(p, n, f->literal, f->literal_len))
+			rc = rx_match(&f->start, p, n, &md);
+		else
+			rc = 0;
+		if (rc == 1)
 			scores[i]++;
-		}
+		else if (rc < 0)
+			failed = f;
 	}
+	return failed;
 }
 
 const struct format *formats_pick(const struct formats *fs,

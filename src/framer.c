@@ -152,6 +152,26 @@ void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out)
 	}
 }
 
+/* rx_match, with the match limit reported where it struck, once per input
+ * and pattern key. */
+static int fmatch(struct framer *fr, const struct rx *rx, const char *p,
+                  size_t n)
+{
+	int rc = rx_match(rx, p, n, &fr->md);
+
+	if (rc < 0 && fr->limit_warnings < 5) {
+		char msg[128];
+
+		fr->limit_warnings++;
+		diag_warn(fr->name,
+		          "line %llu: a pattern of format %s (%s) gave up: %s; "
+		          "the line is taken as not matching",
+		          (unsigned long long)fr->lineno, fr->fmt->name,
+		          fr->fmt->file, rx_error(&fr->md, msg, sizeof(msg)));
+	}
+	return rc;
+}
+
 static void copy_group(struct framer *fr, const struct rx *rx, enum rxg id,
                        char *dst)
 {
@@ -420,8 +440,7 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	size_t n = l->len - off, so, eo;
 	int i;
 
-	if (!first && f->strip.code &&
-	    rx_match(&f->strip, p, n, &fr->md) == 1) {
+	if (!first && f->strip.code && fmatch(fr, &f->strip, p, n) == 1) {
 		rx_span(&fr->md, &so, &eo);
 		if (so == 0) {
 			p += eo;
@@ -433,7 +452,7 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 		   or a regex would be tried at every offset of a long line */
 		size_t w = n > TRAILER_WINDOW ? n - TRAILER_WINDOW : 0;
 
-		if (rx_match(&f->trailer, p + w, n - w, &fr->md) == 1) {
+		if (fmatch(fr, &f->trailer, p + w, n - w) == 1) {
 			capture(fr, &f->trailer, &a->rec);
 			rx_span(&fr->md, &so, &eo);
 			n = w + so;
@@ -441,7 +460,7 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	}
 	if (a->sip_state == 0 && f->nfields > 0 && !sip_is_start_line(p, n))
 		for (i = 0; i < f->nfields; i++)
-			if (rx_match(&f->fields[i], p, n, &fr->md) == 1)
+			if (fmatch(fr, &f->fields[i], p, n) == 1)
 				capture(fr, &f->fields[i], &a->rec);
 	framer_unescape(f->unescape, p, n, &a->text);
 	/* a literal \r\n already ended the line (tshark's raw text) */
@@ -525,7 +544,7 @@ static int is_start(struct framer *fr, const struct line *l)
 	if (f->literal &&
 	    memmem(l->p, l->len, f->literal, f->literal_len) == NULL)
 		return 0;
-	return rx_match(&f->start, l->p, l->len, &fr->md) == 1;
+	return fmatch(fr, &f->start, l->p, l->len) == 1;
 }
 
 /* A 'continue' line: the next piece of a held marker's SIP text. */
@@ -537,7 +556,7 @@ static int continue_line(struct framer *fr, const struct line *l)
 	int i;
 
 	if (f->cont.code == NULL || fr->nheld == 0 ||
-	    rx_match(&f->cont, l->p, l->len, &fr->md) != 1)
+	    fmatch(fr, &f->cont, l->p, l->len) != 1)
 		return 0;
 	copy_group(fr, &f->cont, RXG_KEY, key);
 	i = find_held(fr, key);
@@ -561,7 +580,7 @@ static void check_sequence(struct framer *fr, const struct line *l)
 	size_t gn;
 	long long v;
 
-	if (rx_match(&fr->fmt->seq, l->p, l->len, &fr->md) != 1 ||
+	if (fmatch(fr, &fr->fmt->seq, l->p, l->len) != 1 ||
 	    !rx_group_id(&fr->fmt->seq, &fr->md, RXG_SEQ, &g, &gn) ||
 	    (v = span_uint(g, gn, 1LL << 62)) < 0)
 		return;
@@ -584,6 +603,7 @@ void framer_line(struct framer *fr, const struct line *l)
 {
 	const struct format *f = fr->fmt;
 
+	fr->lineno = l->no;
 	if (f->seq.code && l->piece == 0)
 		check_sequence(fr, l);
 
@@ -598,7 +618,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		return;
 	}
 	if (fr->open && f->end.code && fr->cur.sip_state != 0 &&
-	    rx_match(&f->end, l->p, l->len, &fr->md) == 1) {
+	    fmatch(fr, &f->end, l->p, l->len) == 1) {
 		add_raw(fr, l);
 		fr->cur.rec.last_line = l->no;
 		close_record(fr);
@@ -642,8 +662,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		close_record(fr);
 	if (continue_line(fr, l))
 		return;
-	if (f->before.code &&
-	    rx_match(&f->before, l->p, l->len, &fr->md) == 1) {
+	if (f->before.code && fmatch(fr, &f->before, l->p, l->len) == 1) {
 		close_record(fr);
 		memset(&fr->before, 0, sizeof(fr->before));
 		fr->before.dir = DIR_UNKNOWN;
@@ -656,8 +675,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		fr->on_noise(fr->ctx, l);
 		return;
 	}
-	if (fr->open && f->brk.code &&
-	    rx_match(&f->brk, l->p, l->len, &fr->md) == 1) {
+	if (fr->open && f->brk.code && fmatch(fr, &f->brk, l->p, l->len) == 1) {
 		char part[META_LEN] = "";
 
 		copy_group(fr, &f->brk, RXG_PART, part);

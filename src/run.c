@@ -76,10 +76,11 @@ static void out_raw(struct run *r, const char *p, size_t n, size_t eol)
 /* Raw bytes of a whole record: on a terminal, line by line. */
 static void out_bytes(struct run *r, const char *p, size_t len)
 {
-	const char *e = p + len;
+	const char *e;
 
 	if (len == 0)
 		return;
+	e = p + len;
 	if (!r->o.tty) {
 		fwrite(p, 1, len, r->out);
 		r->out_bol = p[len - 1] == '\n';
@@ -142,8 +143,9 @@ static void write_annotation(struct run *r, const struct event *ev)
 		buf_adds(&b, " to ");
 	}
 	add_esc(&b, ev->method.p, ev->method.n);
-	buf_printf(&b, " (%s line %llu", ev->file,
-	           (unsigned long long)rec->first_line);
+	buf_adds(&b, " (");
+	add_esc(&b, ev->file, strlen(ev->file));
+	buf_printf(&b, " line %llu", (unsigned long long)rec->first_line);
 	if (ev->call_id.n) {
 		buf_adds(&b, ", call ");
 		add_esc(&b, ev->call_id.p, ev->call_id.n);
@@ -817,8 +819,20 @@ static void on_line(void *ctx, const struct line *l)
 	s->dl[s->ndl].piece = l->piece;
 	s->ndl++;
 	buf_add(&s->det, l->p, l->len + l->eol);
-	if (s->fmt == NULL && l->piece == 0)
-		formats_score_line(r->fs, l->p, l->len, s->scores);
+	if (s->fmt == NULL && l->piece == 0) {
+		const struct format *gave_up =
+		    formats_score_line(r->fs, l->p, l->len, s->scores);
+
+		if (gave_up && !s->detect_warned) {
+			diag_warn(
+			    s->name,
+			    "line %llu: a pattern of format %s (%s) gave up "
+			    "(match limit) while detecting the format",
+			    (unsigned long long)l->no, gave_up->name,
+			    gave_up->file);
+			s->detect_warned = 1;
+		}
+	}
 	if (s->fmt != NULL || s->ndl >= DETECT_LINES ||
 	    s->det.len >= DETECT_BYTES)
 		start_framer(s);

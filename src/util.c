@@ -1,6 +1,8 @@
 /* util.c - dying allocators, overflow-checked growth, diagnostics. */
 #include "util.h"
 
+#include "esc.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +12,33 @@ const char *progname = "sipwhy";
 static int nerrors;
 static int quiet;
 
+/* The whole diagnostic is made safe for a terminal: input names and
+ * pattern text may hold control bytes too. */
 static void vdiag(const char *level, const char *where, const char *fmt,
                   va_list ap)
 {
+	struct buf raw = {0}, safe = {0};
+	va_list aq;
+	int n;
+
 	fflush(stdout);
 	if (where)
-		fprintf(stderr, "%s: %s: %s: ", progname, where, level);
+		buf_printf(&raw, "%s: %s: %s: ", progname, where, level);
 	else
-		fprintf(stderr, "%s: %s: ", progname, level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		buf_printf(&raw, "%s: %s: ", progname, level);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n > 0) {
+		buf_reserve(&raw, (size_t)n);
+		vsnprintf(raw.p + raw.len, (size_t)n + 1, fmt, ap);
+		raw.len += (size_t)n;
+	}
+	esc_text(&safe, raw.p, raw.len, 1);
+	buf_addc(&safe, '\n');
+	fwrite(safe.p, 1, safe.len, stderr);
+	buf_free(&raw);
+	buf_free(&safe);
 }
 
 void diag_warn(const char *where, const char *fmt, ...)

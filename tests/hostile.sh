@@ -404,6 +404,21 @@ reported "AudioCodes, lying Content-Length: the held message" ac-lying@192.0.2.2
 reported "AudioCodes, lying Content-Length: the next call" ac-next@203.0.113.15
 lossless "AudioCodes, lying Content-Length" "$tmp/ac.log"
 
+# an INVITE that never gets a final response, then a failure minutes
+# later, with -o failures (a timeout event has no raw bytes to show)
+{
+	printf 'Nov 21 10:02:00.043 On [0:0]192.0.2.10:5060 sent to 198.51.100.20:5060\n'
+	printf 'INVITE sip:+15555550199@198.51.100.20 SIP/2.0\nCall-ID: no-answer@192.0.2.10\nCSeq: 1 INVITE\nContent-Length: 0\n\n\n'
+	printf -- '----------------------------------------\n'
+	printf 'Nov 21 10:05:00.043 On [0:0]192.0.2.10:5060 received from 198.51.100.20:5060\n'
+	printf 'SIP/2.0 486 Busy Here\nCall-ID: after-timeout@192.0.2.10\nCSeq: 1 INVITE\nContent-Length: 0\n\n\n'
+	printf -- '----------------------------------------\n'
+} >"$tmp/timeout.log"
+sw "timed-out INVITE, -o failures" 1 1 -o failures "$tmp/timeout.log"
+reported "timed-out INVITE, -o failures: the next failure" after-timeout@192.0.2.10
+sw "timed-out INVITE" 1 1 "$tmp/timeout.log"
+lossless "timed-out INVITE" "$tmp/timeout.log"
+
 # ---------------------------------------------------------------- patterns
 # a catastrophic user regex: stopped by PCRE2's match limit, reported
 # with the input's name, the run quick, the rest of the input analysed
