@@ -554,16 +554,15 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
                          const struct record *rec)
 {
 	struct invite_watch w;
-	const struct sip_hdr *h = sip_header(m, "call-id", 0);
+	const struct sip_hdr *cid = sip_header(m, "call-id", 0), *h;
 	const char *meth, *u;
 	size_t mlen, un;
 	char *id;
 
-	if (h == NULL || !rec->time.set ||
+	memset(&w, 0, sizeof(w));
+	if (cid == NULL || !rec->time.set ||
 	    sip_cseq(m, &w.cseq, &meth, &mlen) < 0)
 		return;
-	memset(&w, 0, sizeof(w));
-	sip_cseq(m, &w.cseq, &meth, &mlen);
 	w.t = logtime_key(&rec->time);
 	w.time = rec->time;
 	w.line = rec->first_line;
@@ -578,8 +577,7 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
 		sip_uri_user(h->val, h->vlen, &u, &un);
 		snprintf(w.to, sizeof(w.to), "%.*s", (int)un, u);
 	}
-	h = sip_header(m, "call-id", 0);
-	id = xmemdup(h->val, h->vlen);
+	id = xmemdup(cid->val, cid->vlen);
 	w.call_id = id;
 	w.file = (char *)s->name;
 	w.format = s->fmt->name;
