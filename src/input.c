@@ -110,8 +110,22 @@ static ssize_t read_plain(struct input *in, char *buf, size_t cap)
 {
 	size_t n;
 
-	if (in->inpos == in->inlen && fill(in) < 0)
-		return -1;
+	/* once the bytes looked at for the magic are handed over, read
+	   straight into the caller's buffer: no second copy */
+	while (in->inpos == in->inlen && !in->eof) {
+		ssize_t r = read(in->fd, buf, cap);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			diag_error(in->name, "read error: %s", strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			in->eof = 1;
+		in->raw += (uint64_t)r;
+		return r;
+	}
 	n = in->inlen - in->inpos;
 	if (n == 0)
 		return 0;
