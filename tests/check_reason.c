@@ -7,19 +7,6 @@
 #include "check.h"
 #include "reason.h"
 
-#define ck_assert_span(p, n, s)                                              \
-	do {                                                                 \
-		const char *sp_p_ = (p);                                     \
-		size_t sp_n_ = (n);                                          \
-		const char *sp_s_ = (s);                                     \
-		ck_assert_msg(sp_p_ != NULL, "span is NULL, expected '%s'",  \
-			      sp_s_);                                        \
-		ck_assert_msg(sp_n_ == strlen(sp_s_) &&                      \
-				      memcmp(sp_p_, sp_s_, sp_n_) == 0,      \
-			      "span '%.*s' (%zu bytes), expected '%s'",      \
-			      (int)sp_n_, sp_p_, sp_n_, sp_s_);              \
-	} while (0)
-
 /* A copy without a terminating NUL, so that AddressSanitizer sees any read
    past the end of the value. */
 static char *dup_exact(const char *s, size_t n)
