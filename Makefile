@@ -13,12 +13,12 @@ CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 # deferred (=): evaluated after scripts/deps.sh has installed what is missing
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib minizip)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib minizip)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib minizip) -pthread
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
        -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
-REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude $(WARN) \
+REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread -Iinclude $(WARN) \
 	     -DSIPWHY_VERSION='"$(VERSION)"' -DSIPWHY_DATADIR='"$(DATADIR)/patterns"'
 
 SRC = src/util.c src/input.c src/lines.c src/format.c src/framer.c \

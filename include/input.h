@@ -17,6 +17,14 @@ struct input *input_fdopen(int fd, const char *name);
  * read or decompression error (diagnostic issued; bytes before the damage
  * were returned by earlier calls). */
 ssize_t input_read(struct input *in, char *buf, size_t cap);
+/* The next bytes, read ahead by a second thread once input_read_ahead has
+ * started it (else read here): > 0 bytes at *P, valid until the next call,
+ * 0 at the end, -1 after an error.  Diagnostics of the reads come out when
+ * their bytes are handed over, so they keep their place in stderr. */
+ssize_t input_next(struct input *in, const char **p);
+/* Starts the reader thread: for regular files, whose reads never wait on
+ * a writer.  Use input_next, not input_read, afterwards.  0 or -1. */
+int input_read_ahead(struct input *in);
 const char *input_name(const struct input *in);
 int input_is_gzip(const struct input *in);
 uint64_t input_raw_bytes(const struct input *in); /* bytes read from the fd */

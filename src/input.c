@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +18,30 @@
 #define INBUF (256 * 1024)
 
 enum { ST_START, ST_PLAIN, ST_GZIP, ST_END, ST_FAILED };
+
+/* The reader thread's ring: it fills slots ahead of the main thread,
+ * which takes them in order.  A slot keeps the diagnostics its read gave
+ * so they are written where they belong among the main thread's. */
+#define NSLOT    4
+#define SLOT_CAP (256 * 1024)
+
+struct slot {
+	char *p;
+	ssize_t n;
+	struct buf diags;
+	int errors;
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot slot[NSLOT];
+	unsigned filled, taken; /* slots filled and taken so far */
+	int holding;            /* the main thread holds slot taken-1 */
+	int stop;               /* the main thread wants no more */
+	int ended;              /* the last slot held 0 or -1 */
+};
 
 struct input {
 	int fd;
@@ -29,6 +55,7 @@ struct input {
 	int zinit;
 	unsigned char *in; /* INBUF bytes */
 	size_t inpos, inlen;
+	struct ahead *ahead; /* reads done by a second thread */
 };
 
 struct input *input_fdopen(int fd, const char *name)
@@ -259,10 +286,119 @@ ssize_t input_read(struct input *in, char *buf, size_t cap)
 	}
 }
 
+static void *read_ahead(void *arg)
+{
+	struct input *in = arg;
+	struct ahead *a = in->ahead;
+	sigset_t all;
+
+	sigfillset(&all); /* signals are the main thread's to take */
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		struct slot *sl;
+
+		pthread_mutex_lock(&a->mu);
+		while (a->filled - a->taken == NSLOT && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		sl = &a->slot[a->filled % NSLOT];
+		pthread_mutex_unlock(&a->mu);
+		/* the slot is the reader's until filled moves past it */
+		diag_hold(&sl->diags);
+		sl->n = input_read(in, sl->p, SLOT_CAP);
+		sl->errors = diag_unhold();
+		pthread_mutex_lock(&a->mu);
+		a->filled++;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (sl->n <= 0)
+			return NULL;
+	}
+}
+
+int input_read_ahead(struct input *in)
+{
+	struct ahead *a;
+	int i;
+
+	if (in->ahead)
+		return 0;
+	a = xcalloc(1, sizeof(*a));
+	for (i = 0; i < NSLOT; i++)
+		a->slot[i].p = xmalloc(SLOT_CAP);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	in->ahead = a;
+	if (pthread_create(&a->thread, NULL, read_ahead, in) != 0) {
+		for (i = 0; i < NSLOT; i++)
+			free(a->slot[i].p);
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a);
+		in->ahead = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t input_next(struct input *in, const char **p)
+{
+	static char *chunk;
+	struct ahead *a = in->ahead;
+	struct slot *sl;
+
+	if (a == NULL) {
+		if (chunk == NULL)
+			chunk = xmalloc(SLOT_CAP);
+		*p = chunk;
+		return input_read(in, chunk, SLOT_CAP);
+	}
+	pthread_mutex_lock(&a->mu);
+	if (a->holding) { /* done with the slot handed out last */
+		a->holding = 0;
+		a->taken++;
+		pthread_cond_broadcast(&a->cv);
+	}
+	if (a->ended) {
+		pthread_mutex_unlock(&a->mu);
+		return 0;
+	}
+	while (a->filled == a->taken)
+		pthread_cond_wait(&a->cv, &a->mu);
+	sl = &a->slot[a->taken % NSLOT];
+	a->holding = 1;
+	pthread_mutex_unlock(&a->mu);
+	diag_release(&sl->diags, sl->errors);
+	if (sl->n <= 0)
+		a->ended = 1;
+	*p = sl->p;
+	return sl->n;
+}
+
 void input_close(struct input *in)
 {
 	if (in == NULL)
 		return;
+	if (in->ahead) {
+		struct ahead *a = in->ahead;
+		int i;
+
+		pthread_mutex_lock(&a->mu);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->thread, NULL);
+		for (i = 0; i < NSLOT; i++) {
+			free(a->slot[i].p);
+			buf_free(&a->slot[i].diags);
+		}
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a);
+	}
 	if (in->zinit)
 		inflateEnd(&in->zs);
 	if (in->fd > 0)

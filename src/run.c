@@ -16,7 +16,6 @@
 
 #define DETECT_LINES 400
 #define DETECT_BYTES (512 * 1024)
-#define READ_CHUNK   (256 * 1024)
 
 static void on_line(void *ctx, const struct line *l);
 static void on_record(void *ctx, const struct record *rec);
@@ -926,7 +925,7 @@ void run_end(struct run *r)
 
 int run_input(struct run *r, struct input *in)
 {
-	static char *chunk;
+	const char *chunk;
 	struct stat st;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -935,16 +934,18 @@ int run_input(struct run *r, struct input *in)
 
 	/* Logs without a year get the file's: its last write is the end of
 	   the log (stdin and pipes: today). */
-	if (fstat(input_fd(in), &st) == 0 && S_ISREG(st.st_mode))
+	if (fstat(input_fd(in), &st) == 0 && S_ISREG(st.st_mode)) {
 		now = st.st_mtime;
+		/* reading (and inflating) on the second core while this one
+		   parses; a pipe's reads may wait, so pipes stay here */
+		input_read_ahead(in);
+	}
 	gmtime_r(&now, &tm);
-	if (chunk == NULL)
-		chunk = xmalloc(READ_CHUNK);
 	if (r->o.year)
 		run_begin(r, input_name(in), r->o.year, 0);
 	else
 		run_begin(r, input_name(in), tm.tm_year + 1900, tm.tm_mon + 1);
-	while (!follow_stop && (n = input_read(in, chunk, READ_CHUNK)) > 0)
+	while (!follow_stop && (n = input_next(in, &chunk)) > 0)
 		run_feed(r, chunk, (size_t)n);
 	if (n < 0)
 		rc = -1;

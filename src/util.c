@@ -11,6 +11,10 @@
 const char *progname = "sipwhy";
 static int nerrors;
 static int quiet;
+/* A reader thread keeps its diagnostics with the bytes they belong to;
+ * the main thread writes them out in order (diag_release). */
+static _Thread_local struct buf *held_diags;
+static _Thread_local int held_errors;
 
 /* The whole diagnostic is made safe for a terminal: input names and
  * pattern text may hold control bytes too. */
@@ -21,7 +25,8 @@ static void vdiag(const char *level, const char *where, const char *fmt,
 	va_list aq;
 	int n;
 
-	fflush(stdout);
+	if (!held_diags)
+		fflush(stdout);
 	if (where)
 		buf_printf(&raw, "%s: %s: %s: ", progname, where, level);
 	else
@@ -36,7 +41,10 @@ static void vdiag(const char *level, const char *where, const char *fmt,
 	}
 	esc_text(&safe, raw.p, raw.len, 1);
 	buf_addc(&safe, '\n');
-	fwrite(safe.p, 1, safe.len, stderr);
+	if (held_diags)
+		buf_add(held_diags, safe.p, safe.len);
+	else
+		fwrite(safe.p, 1, safe.len, stderr);
 	buf_free(&raw);
 	buf_free(&safe);
 }
@@ -56,7 +64,10 @@ void diag_error(const char *where, const char *fmt, ...)
 {
 	va_list ap;
 
-	nerrors++;
+	if (held_diags)
+		held_errors++;
+	else
+		nerrors++;
 	va_start(ap, fmt);
 	vdiag("error", where, fmt, ap);
 	va_end(ap);
@@ -73,6 +84,28 @@ void die(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(2);
+}
+
+void diag_hold(struct buf *b)
+{
+	held_diags = b;
+	held_errors = 0;
+}
+
+int diag_unhold(void)
+{
+	held_diags = NULL;
+	return held_errors;
+}
+
+void diag_release(struct buf *b, int errors)
+{
+	if (b->len) {
+		fflush(stdout);
+		fwrite(b->p, 1, b->len, stderr);
+	}
+	nerrors += errors;
+	buf_clear(b);
 }
 
 int diag_errors(void)

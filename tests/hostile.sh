@@ -211,6 +211,23 @@ if [ "$n" -gt 0 ] && head -c $n "$tmp/s" >"$tmp/s1" && head -c $n "$tmp/tz.log" 
 	no "truncated gzip: output is not a prefix of the data"
 fi
 
+# diagnostics keep the order of the input although a second thread reads
+# and inflates: the sequence gap's warning (line 179) comes before the
+# damage's error, which the reader meets while the gap is still ahead of
+# the parser
+{
+	cat tests/fixtures/audiocodes-oneline.log
+	awk 'BEGIN { for (i = 1; i <= 2000; i++) printf "Nov 21 09:00:01 sbc01 [S=%d] [SID=ab:1:%d] (N %d) AcSIPDialog(#%d)::Noise - %d [Time:21-11@09:00:01.000]\n", 900000 + i * (i == 5 ? 3 : 1), i, i, i * 7 % 1000, i * 2654435761 % 4294967296 }'
+} >"$tmp/to.log"
+gzip -c -n "$tmp/to.log" >"$tmp/to.gz"
+size=$(wc -c <"$tmp/to.gz")
+head -c $((size * 3 / 4)) "$tmp/to.gz" >"$tmp/tord.gz"
+sw "truncated gzip, ordered diagnostics" 2 1 -o summary "$tmp/tord.gz"
+if sed -n 1p "$tmp/err" | grep -q 'line 179: sequence jumps' &&
+	sed -n 2p "$tmp/err" | grep -q 'truncated gzip'; then ok; else
+	no "truncated gzip: diagnostics out of order: $(head -c 300 "$tmp/err" | tr '\n' ' ')"
+fi
+
 # gzip then junk: a warning, the data intact
 { filler 200; tailmsg gz-junk; } >"$tmp/gj.log"
 { gzip -c -n "$tmp/gj.log"; printf 'junk after the gzip data\n'; head -c 3000 $hd/random.bin; } >"$tmp/gj.gz"
