@@ -42,7 +42,7 @@ void diag_warn(const char *where, const char *fmt, ...)
 void diag_error(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-int diag_errors(void);   /* number of diag_error calls so far */
+int diag_errors(void); /* number of diag_error calls so far */
 /* Another thread's diagnostics, written later in their place: between
  * diag_hold(B) and diag_unhold() (which returns the number of errors) this
  * thread's diagnostics go to B; diag_release(B, ERRORS) writes them. */
