@@ -456,6 +456,9 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 			capture(fr, &f->trailer, &a->rec);
 			rx_span(&fr->md, &so, &eo);
 			n = w + so;
+			/* the blanks that set it apart go with it */
+			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+				n--;
 		}
 	}
 	if (a->sip_state == 0 && f->nfields > 0 && !sip_is_start_line(p, n))
