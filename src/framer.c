@@ -74,8 +74,13 @@ static void unescape_one(unsigned how, const char *p, size_t n, struct buf *out)
 		}
 		buf_add(out, s, (size_t)(e - s));
 		break;
-	case UNESC_SYSLOG:
-		/* rsyslog and syslog-ng write control bytes as #ooo */
+	case UNESC_SYSLOG: {
+		/* rsyslog and syslog-ng write control bytes as #ooo; the
+		   text only shrinks, so it is written in place */
+		char *o;
+
+		buf_reserve(out, n);
+		o = out->p + out->len;
 		while (p < e) {
 			const char *h = memchr(p, '#', (size_t)(e - p));
 
@@ -83,17 +88,21 @@ static void unescape_one(unsigned how, const char *p, size_t n, struct buf *out)
 				break;
 			if (h[1] >= '0' && h[1] <= '3' && h[2] >= '0' &&
 			    h[2] <= '7' && h[3] >= '0' && h[3] <= '7') {
-				buf_add(out, s, (size_t)(h - s));
-				buf_addc(out, (char)((h[1] - '0') * 64 +
-				                     (h[2] - '0') * 8 +
-				                     (h[3] - '0')));
+				memcpy(o, s, (size_t)(h - s));
+				o += h - s;
+				*o++ = (char)((h[1] - '0') * 64 +
+				              (h[2] - '0') * 8 + (h[3] - '0'));
 				p = s = h + 4;
 			} else {
 				p = h + 1;
 			}
 		}
-		buf_add(out, s, (size_t)(e - s));
+		memcpy(o, s, (size_t)(e - s));
+		o += e - s;
+		out->len = (size_t)(o - out->p);
+		out->p[out->len] = '\0';
 		break;
+	}
 	case UNESC_LITERAL_CRLF:
 		/* tshark's raw text: "...\r\n" written out literally */
 		while (p + 1 < e) {
@@ -293,10 +302,13 @@ static int is_content_length(const char *q, size_t qn)
 }
 
 /* Feed the complete text lines not seen yet to the Content-Length
- * tracker.  EOL is the size each line end had on the wire. */
-static void track(struct asm *a, size_t eol)
+ * tracker.  EOL is the size each line end had on the wire.  With
+ * TO_START it stops at the start line: whether the message is whole
+ * matters to no one (a one-line record alone). */
+static void track(struct asm *a, size_t eol, int to_start)
 {
-	while (a->scan < a->text.len && a->sip_state != 3) {
+	while (a->scan < a->text.len && a->sip_state != 3 &&
+	       !(to_start && a->sip_state == 1)) {
 		const char *p = a->text.p + a->scan;
 		const char *nl = memchr(p, '\n', a->text.len - a->scan);
 		size_t n, qn;
@@ -471,7 +483,11 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	                 a->text.p[a->text.len - 1] == '\n'))
 		buf_addc(&a->text, '\n');
 	a->rec.last_line = l->no;
-	track(a, wire_eol(fr, l));
+	/* a one-line record closes on its line, unless a later entry of the
+	   same 'part' may continue it: then, and for held markers, whether
+	   the message is whole decides */
+	track(a, wire_eol(fr, l),
+	      f->oneline && a == &fr->cur && !a->rec.part[0]);
 }
 
 static void reset_asm(struct asm *a, const struct line *l)
