@@ -23,7 +23,8 @@ REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread -Iinclude $(WARN) \
 
 SRC = src/util.c src/input.c src/lines.c src/format.c src/framer.c \
       src/sip.c src/reason.c src/logtime.c src/kb.c src/calls.c \
-      src/event.c src/esc.c src/summary.c src/run.c src/explain.c src/export.c src/import.c src/follow.c src/json.c src/story.c
+      src/event.c src/esc.c src/summary.c src/run.c src/explain.c src/export.c src/import.c src/follow.c src/json.c src/story.c \
+      src/handoff.c
 OBJ = $(SRC:src/%.c=build/%.o)
 TESTS = tests/check_main.c tests/check_util.c tests/check_input.c \
 	tests/check_lines.c tests/check_format.c tests/check_framer.c \

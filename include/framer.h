@@ -5,6 +5,7 @@
 #ifndef SIPWHY_FRAMER_H
 #define SIPWHY_FRAMER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "format.h"
@@ -29,10 +30,14 @@ struct record {
 	                  its key: raw only, nothing to analyse yet */
 	struct logtime time;
 	enum dir dir;
+	/* the strings last: a copy may take the part before them whole and
+	   only the used bytes of each (see meta_first) */
 	char peer[META_LEN], src[META_LEN], dst[META_LEN], local[META_LEN];
 	char key[META_LEN];
 	char part[META_LEN]; /* entries of one split message share it */
 };
+#define RECORD_FIXED offsetof(struct record, peer)
+#define RECORD_NMETA 6 /* peer .. part, META_LEN apart */
 
 typedef void (*record_fn)(void *ctx, const struct record *r);
 typedef void (*noise_fn)(void *ctx, const struct line *l);

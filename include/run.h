@@ -55,6 +55,7 @@ struct run_opts {
 };
 
 struct run;
+struct handoff;
 
 /* One input being read: its own format, framer and line state, so several
  * inputs can be read at once (sipwhy -f follows several files). */
@@ -80,6 +81,9 @@ struct src {
 	unsigned *scores;
 	uint64_t bytes, nlines;
 	int detect_warned;
+	int want_ho;        /* records may be analysed on a second thread */
+	struct handoff *ho; /* ... and are */
+	struct buf held;    /* diagnostics of this thread meanwhile */
 };
 
 struct run {

@@ -43,12 +43,15 @@ void diag_error(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 int diag_errors(void); /* number of diag_error calls so far */
-/* Another thread's diagnostics, written later in their place: between
- * diag_hold(B) and diag_unhold() (which returns the number of errors) this
- * thread's diagnostics go to B; diag_release(B, ERRORS) writes them. */
+/* Diagnostics written later, in their place among another thread's: between
+ * diag_hold(B) and diag_unhold() this thread's diagnostics are appended to
+ * B; diag_held_errors() and diag_unhold() return how many were errors
+ * since last asked.  diag_release(P, N, ERRORS) writes held text (or holds
+ * it again, if this thread holds its own). */
 void diag_hold(struct buf *b);
+int diag_held_errors(void);
 int diag_unhold(void);
-void diag_release(struct buf *b, int errors);
+void diag_release(const char *p, size_t n, int errors);
 void diag_quiet(int on); /* suppress warnings (not errors) */
 
 /* Case-insensitive comparison of a span with a NUL-terminated ASCII word. */

@@ -371,7 +371,8 @@ ssize_t input_next(struct input *in, const char **p)
 	sl = &a->slot[a->taken % NSLOT];
 	a->holding = 1;
 	pthread_mutex_unlock(&a->mu);
-	diag_release(&sl->diags, sl->errors);
+	diag_release(sl->diags.p, sl->diags.len, sl->errors);
+	buf_clear(&sl->diags);
 	if (sl->n <= 0)
 		a->ended = 1;
 	*p = sl->p;

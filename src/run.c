@@ -13,6 +13,7 @@
 #include "esc.h"
 #include "export.h"
 #include "follow.h"
+#include "handoff.h"
 
 #define DETECT_LINES 400
 #define DETECT_BYTES (512 * 1024)
@@ -20,6 +21,8 @@
 static void on_line(void *ctx, const struct line *l);
 static void on_record(void *ctx, const struct record *rec);
 static void on_noise(void *ctx, const struct line *l);
+static void deliver_record(struct src *s, const struct record *rec);
+static void deliver_noise(struct src *s, const struct line *l);
 
 void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,
               const struct kb *kb, FILE *out)
@@ -329,9 +332,8 @@ static void write_json(struct run *r, const struct event *ev)
 
 /* ---- stages ---- */
 
-static void on_noise(void *ctx, const struct line *l)
+static void deliver_noise(struct src *s, const struct line *l)
 {
-	struct src *s = ctx;
 	struct run *r = s->r;
 
 	if (r->o.mode == OUT_ANNOTATED)
@@ -735,9 +737,8 @@ static void handle_record(struct src *s, const struct record *rec)
 	emit_event(r, &ev, rec->raw, rec->raw_len);
 }
 
-static void on_record(void *ctx, const struct record *rec)
+static void deliver_record(struct src *s, const struct record *rec)
 {
-	struct src *s = ctx;
 	struct run *r = s->r;
 	long long now = logtime_key(&rec->time);
 
@@ -751,6 +752,159 @@ static void on_record(void *ctx, const struct record *rec)
 	if (now > r->last_time)
 		r->last_time = now;
 	calls_expire(r->calls, now, TIMER_B, on_timeout, r);
+}
+
+/* ---- the second thread: records and noise lines, in order ----
+ *
+ * While a file is framed, what the framer hands on (records, lines outside
+ * records, and the diagnostics given meanwhile on this thread) is copied
+ * into batches that a second thread takes in order: calls, knowledge and
+ * output run there, next to the framing.  Items are a header and their
+ * bytes, each copy NUL-terminated as the framer's buffers are. */
+enum { IT_RECORD, IT_NOISE, IT_DIAG };
+_Static_assert(offsetof(struct record, part) ==
+                   RECORD_FIXED + (RECORD_NMETA - 1) * META_LEN,
+               "the metadata strings of a record are META_LEN apart");
+struct item {
+	int kind, errors;
+	size_t n1, n2;
+};
+
+static void put_bytes(struct buf *b, const void *p, size_t n)
+{
+	buf_add(b, p, n);
+	buf_addc(b, '\0');
+}
+
+/* The diagnostics held since the last item. */
+static void put_diags(struct src *s, struct buf *b)
+{
+	struct item it = {0};
+
+	if (s->held.len == 0)
+		return;
+	it.kind = IT_DIAG;
+	it.errors = diag_held_errors();
+	it.n1 = s->held.len;
+	buf_add(b, &it, sizeof(it));
+	put_bytes(b, s->held.p, s->held.len);
+	buf_clear(&s->held);
+}
+
+/* An item's header, after the diagnostics that came before it. */
+static struct buf *put_item(struct src *s, int kind, size_t n1, size_t n2)
+{
+	struct buf *b = handoff_buf(s->ho);
+	struct item it = {0};
+
+	put_diags(s, b);
+	it.kind = kind;
+	it.n1 = n1;
+	it.n2 = n2;
+	buf_add(b, &it, sizeof(it));
+	return b;
+}
+
+static void on_record(void *ctx, const struct record *rec)
+{
+	struct src *s = ctx;
+	struct buf *b;
+	int i;
+
+	if (s->ho == NULL) {
+		deliver_record(s, rec);
+		return;
+	}
+	b = put_item(s, IT_RECORD, rec->text_len, rec->raw_len);
+	buf_add(b, rec, RECORD_FIXED);
+	for (i = 0; i < RECORD_NMETA; i++) /* mostly short or empty */
+		put_bytes(b, rec->peer + i * META_LEN,
+		          strlen(rec->peer + i * META_LEN));
+	put_bytes(b, rec->text, rec->text_len);
+	put_bytes(b, rec->raw, rec->raw_len);
+	handoff_push(s->ho);
+}
+
+static void on_noise(void *ctx, const struct line *l)
+{
+	struct src *s = ctx;
+	struct buf *b;
+
+	if (s->ho == NULL) {
+		deliver_noise(s, l);
+		return;
+	}
+	if (s->r->o.mode != OUT_ANNOTATED)
+		return; /* nothing to write */
+	b = put_item(s, IT_NOISE, l->len + l->eol, 0);
+	buf_add(b, l, sizeof(*l));
+	put_bytes(b, l->p, l->len + l->eol);
+	handoff_push(s->ho);
+}
+
+/* On the second thread: the items of one batch. */
+static void take_batch(void *ctx, const char *p, size_t n)
+{
+	struct src *s = ctx;
+	const char *e = p + n;
+	int i;
+
+	while (p < e) {
+		struct item it;
+		struct record rec;
+		struct line l;
+
+		memcpy(&it, p, sizeof(it));
+		p += sizeof(it);
+		switch (it.kind) {
+		case IT_RECORD:
+			memcpy(&rec, p, RECORD_FIXED);
+			p += RECORD_FIXED;
+			for (i = 0; i < RECORD_NMETA; i++) {
+				size_t k = strlen(p) + 1;
+
+				memcpy(rec.peer + i * META_LEN, p, k);
+				p += k;
+			}
+			rec.text = p;
+			p += it.n1 + 1;
+			rec.raw = p;
+			p += it.n2 + 1;
+			deliver_record(s, &rec);
+			break;
+		case IT_NOISE:
+			memcpy(&l, p, sizeof(l));
+			p += sizeof(l);
+			l.p = p;
+			p += it.n1 + 1;
+			deliver_noise(s, &l);
+			break;
+		default:
+			diag_release(p, it.n1, it.errors);
+			p += it.n1 + 1;
+			break;
+		}
+	}
+}
+
+static void pipeline_start(struct src *s)
+{
+	if (!s->want_ho || s->ho)
+		return;
+	s->ho = handoff_start(take_batch, s);
+	if (s->ho)
+		diag_hold(&s->held);
+}
+
+static void pipeline_end(struct src *s)
+{
+	if (s->ho == NULL)
+		return;
+	put_diags(s, handoff_buf(s->ho)); /* those after the last record */
+	handoff_end(s->ho);
+	s->ho = NULL;
+	diag_unhold();
+	buf_free(&s->held);
 }
 
 static void start_framer(struct src *s)
@@ -769,6 +923,7 @@ static void start_framer(struct src *s)
 	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
 	            on_record, on_noise, s);
 	s->framing = 1;
+	pipeline_start(s);
 	for (i = 0; i < s->ndl; i++) {
 		struct line l;
 
@@ -894,6 +1049,7 @@ void src_end(struct src *s)
 			start_framer(s);
 		framer_finish(&s->fr);
 		framer_free(&s->fr);
+		pipeline_end(s);
 	}
 	lines_free(&s->lines);
 	fflush(r->out);
@@ -930,7 +1086,7 @@ int run_input(struct run *r, struct input *in)
 	time_t now = time(NULL);
 	struct tm tm;
 	ssize_t n = 0;
-	int rc = 0;
+	int rc = 0, ahead = 0;
 
 	/* Logs without a year get the file's: its last write is the end of
 	   the log (stdin and pipes: today). */
@@ -938,13 +1094,16 @@ int run_input(struct run *r, struct input *in)
 		now = st.st_mtime;
 		/* reading (and inflating) on the second core while this one
 		   parses; a pipe's reads may wait, so pipes stay here */
-		input_read_ahead(in);
+		ahead = input_read_ahead(in) == 0;
 	}
 	gmtime_r(&now, &tm);
 	if (r->o.year)
 		run_begin(r, input_name(in), r->o.year, 0);
 	else
 		run_begin(r, input_name(in), tm.tm_year + 1900, tm.tm_mon + 1);
+	/* a file's records are analysed on a second thread while this one
+	   frames the next ones */
+	r->cur.want_ho = ahead;
 	while (!follow_stop && (n = input_next(in, &chunk)) > 0)
 		run_feed(r, chunk, (size_t)n);
 	if (n < 0)

@@ -92,20 +92,32 @@ void diag_hold(struct buf *b)
 	held_errors = 0;
 }
 
+int diag_held_errors(void)
+{
+	int n = held_errors;
+
+	held_errors = 0;
+	return n;
+}
+
 int diag_unhold(void)
 {
 	held_diags = NULL;
-	return held_errors;
+	return diag_held_errors();
 }
 
-void diag_release(struct buf *b, int errors)
+void diag_release(const char *p, size_t n, int errors)
 {
-	if (b->len) {
+	if (held_diags) { /* this thread's are held too: they go along */
+		buf_add(held_diags, p, n);
+		held_errors += errors;
+		return;
+	}
+	if (n) {
 		fflush(stdout);
-		fwrite(b->p, 1, b->len, stderr);
+		fwrite(p, 1, n, stderr);
 	}
 	nerrors += errors;
-	buf_clear(b);
 }
 
 int diag_errors(void)

@@ -1,7 +1,10 @@
-/* check_util.c - buffers, spans and growth. */
+/* check_util.c - buffers, spans, growth, held diagnostics and the handoff
+ * between threads. */
+#include <pthread.h>
 #include <string.h>
 
 #include "check.h"
+#include "handoff.h"
 #include "util.h"
 
 START_TEST(test_buf)
@@ -54,6 +57,90 @@ START_TEST(test_grow)
 }
 END_TEST
 
+/* handoff: every byte arrives once, in order, in batches of bounded size,
+ * on another thread */
+struct seen {
+	unsigned long next; /* the number expected next */
+	size_t batches, biggest;
+	int bad;
+	pthread_t producer;
+	int other_thread;
+};
+
+static void consume(void *ctx, const char *p, size_t n)
+{
+	struct seen *sn = ctx;
+	size_t i;
+
+	sn->batches++;
+	if (n > sn->biggest)
+		sn->biggest = n;
+	if (!pthread_equal(pthread_self(), sn->producer))
+		sn->other_thread = 1;
+	for (i = 0; i + sizeof(unsigned long) <= n; i += sizeof(unsigned long)) {
+		unsigned long v;
+
+		memcpy(&v, p + i, sizeof(v));
+		if (v != sn->next++)
+			sn->bad = 1;
+	}
+	if (i != n)
+		sn->bad = 1;
+}
+
+START_TEST(test_handoff)
+{
+	struct seen sn = {0};
+	struct handoff *h;
+	unsigned long v;
+
+	sn.producer = pthread_self();
+	h = handoff_start(consume, &sn);
+	ck_assert_ptr_nonnull(h);
+	for (v = 0; v < 1000000; v++) {
+		buf_add(handoff_buf(h), &v, sizeof(v));
+		handoff_push(h);
+	}
+	handoff_end(h);
+	ck_assert_int_eq(sn.bad, 0);
+	ck_assert_uint_eq(sn.next, 1000000);
+	ck_assert(sn.other_thread);
+	/* 8 MB in batches of HANDOFF_FULL, the last one partial */
+	ck_assert_uint_eq(sn.batches,
+	                  (1000000 * sizeof(v) + HANDOFF_FULL - 1) / HANDOFF_FULL);
+	ck_assert_uint_le(sn.biggest, HANDOFF_FULL);
+	/* nothing handed over: the callback never runs */
+	memset(&sn, 0, sizeof(sn));
+	h = handoff_start(consume, &sn);
+	handoff_end(h);
+	ck_assert_uint_eq(sn.batches, 0);
+}
+END_TEST
+
+/* diagnostics held on one thread come out where they are released */
+START_TEST(test_held_diags)
+{
+	struct buf held = {0}, inner = {0};
+	int before = diag_errors();
+
+	diag_hold(&held);
+	diag_warn("in", "first");
+	diag_error("in", "second");
+	ck_assert_int_eq(diag_errors(), before); /* not counted yet */
+	ck_assert_ptr_nonnull(strstr(held.p, "sipwhy: in: warning: first\n"));
+	ck_assert_ptr_nonnull(strstr(held.p, "sipwhy: in: error: second\n"));
+	ck_assert_int_eq(diag_unhold(), 1);
+	/* released while this thread holds its own: held again, in order */
+	diag_hold(&inner);
+	diag_release(held.p, held.len, 1);
+	ck_assert_uint_eq(inner.len, held.len);
+	ck_assert_int_eq(diag_unhold(), 1);
+	ck_assert_int_eq(diag_errors(), before);
+	buf_free(&held);
+	buf_free(&inner);
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -62,6 +149,8 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_spans);
 	tcase_add_test(tc, test_grow);
+	tcase_add_test(tc, test_handoff);
+	tcase_add_test(tc, test_held_diags);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -227,6 +227,15 @@ if sed -n 1p "$tmp/err" | grep -q 'line 179: sequence jumps' &&
 	sed -n 2p "$tmp/err" | grep -q 'truncated gzip'; then ok; else
 	no "truncated gzip: diagnostics out of order: $(head -c 300 "$tmp/err" | tr '\n' ' ')"
 fi
+# and among the output: a file is framed on one thread and analysed on
+# another, a pipe on one; stdout and stderr together come out the same
+"$bin" "$tmp/to.log" >"$tmp/both.file" 2>&1
+sed "s|$tmp/to.log|INPUT|g" "$tmp/both.file" >"$tmp/both.f"
+cat "$tmp/to.log" | "$bin" >"$tmp/both.pipe" 2>&1
+sed 's|(stdin)|INPUT|g' "$tmp/both.pipe" >"$tmp/both.p"
+if grep -q 'line 179: sequence jumps' "$tmp/both.f" && cmp -s "$tmp/both.f" "$tmp/both.p"; then ok; else
+	no "a file and a pipe give output and diagnostics in different orders"
+fi
 
 # gzip then junk: a warning, the data intact
 { filler 200; tailmsg gz-junk; } >"$tmp/gj.log"

@@ -1,0 +1,102 @@
+/* handoff.c - a bounded queue of byte batches between two threads. */
+#include "handoff.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+
+struct handoff {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf batch[HANDOFF_BATCHES + 1]; /* + the one being filled */
+	unsigned filled, taken; /* batches handed over, and consumed */
+	int done;               /* no more batches will come */
+	handoff_fn fn;
+	void *ctx;
+};
+
+static void *worker(void *arg)
+{
+	struct handoff *h = arg;
+	sigset_t all;
+
+	sigfillset(&all); /* signals are the main thread's to take */
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		struct buf *b;
+
+		pthread_mutex_lock(&h->mu);
+		while (h->filled == h->taken && !h->done)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->filled == h->taken) {
+			pthread_mutex_unlock(&h->mu);
+			return NULL;
+		}
+		b = &h->batch[h->taken % (HANDOFF_BATCHES + 1)];
+		pthread_mutex_unlock(&h->mu);
+		h->fn(h->ctx, b->p, b->len);
+		buf_clear(b);
+		pthread_mutex_lock(&h->mu);
+		h->taken++;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+}
+
+struct handoff *handoff_start(handoff_fn fn, void *ctx)
+{
+	struct handoff *h = xcalloc(1, sizeof(*h));
+
+	h->fn = fn;
+	h->ctx = ctx;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (pthread_create(&h->thread, NULL, worker, h) != 0) {
+		pthread_mutex_destroy(&h->mu);
+		pthread_cond_destroy(&h->cv);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct buf *handoff_buf(struct handoff *h)
+{
+	/* the producer's batch is never one of those in flight */
+	return &h->batch[h->filled % (HANDOFF_BATCHES + 1)];
+}
+
+static void hand_over(struct handoff *h)
+{
+	pthread_mutex_lock(&h->mu);
+	while (h->filled - h->taken == HANDOFF_BATCHES)
+		pthread_cond_wait(&h->cv, &h->mu);
+	h->filled++;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+void handoff_push(struct handoff *h)
+{
+	if (handoff_buf(h)->len >= HANDOFF_FULL)
+		hand_over(h);
+}
+
+void handoff_end(struct handoff *h)
+{
+	int i;
+
+	if (handoff_buf(h)->len > 0)
+		hand_over(h);
+	pthread_mutex_lock(&h->mu);
+	h->done = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->thread, NULL);
+	for (i = 0; i < HANDOFF_BATCHES + 1; i++)
+		buf_free(&h->batch[i]);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	free(h);
+}
