@@ -239,31 +239,39 @@ static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 	}
 }
 
+/* Plain or gzip, by the first two bytes. */
+static int detect(struct input *in)
+{
+	if (fill(in) < 0) {
+		in->state = ST_FAILED;
+		return -1;
+	}
+	/* A pipe may hand over a single byte first. */
+	while (in->inlen == 1 && !in->eof)
+		if (fill(in) < 0) {
+			in->state = ST_FAILED;
+			return -1;
+		}
+	if (is_gzip_magic(in->in, in->inlen)) {
+		in->gzip = 1;
+		if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
+			die("zlib initialisation failed");
+		in->zinit = 1;
+		in->state = ST_GZIP;
+	} else {
+		in->state = ST_PLAIN;
+	}
+	return 0;
+}
+
 ssize_t input_read(struct input *in, char *buf, size_t cap)
 {
 	if (cap == 0)
 		return 0;
 	switch (in->state) {
 	case ST_START:
-		if (fill(in) < 0) {
-			in->state = ST_FAILED;
+		if (detect(in) < 0)
 			return -1;
-		}
-		/* A pipe may hand over a single byte first. */
-		while (in->inlen == 1 && !in->eof)
-			if (fill(in) < 0) {
-				in->state = ST_FAILED;
-				return -1;
-			}
-		if (is_gzip_magic(in->in, in->inlen)) {
-			in->gzip = 1;
-			if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
-				die("zlib initialisation failed");
-			in->zinit = 1;
-			in->state = ST_GZIP;
-		} else {
-			in->state = ST_PLAIN;
-		}
 		return input_read(in, buf, cap);
 	case ST_PLAIN: {
 		ssize_t n = read_plain(in, buf, cap);
@@ -326,6 +334,9 @@ int input_read_ahead(struct input *in)
 
 	if (in->ahead)
 		return 0;
+	/* known before the thread starts: input_is_gzip may be asked */
+	if (in->state == ST_START)
+		detect(in); /* a failure is met again by the first read */
 	a = xcalloc(1, sizeof(*a));
 	for (i = 0; i < NSLOT; i++)
 		a->slot[i].p = xmalloc(SLOT_CAP);

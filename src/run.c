@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "esc.h"
 #include "export.h"
@@ -1101,9 +1102,11 @@ int run_input(struct run *r, struct input *in)
 		run_begin(r, input_name(in), r->o.year, 0);
 	else
 		run_begin(r, input_name(in), tm.tm_year + 1900, tm.tm_mon + 1);
-	/* a file's records are analysed on a second thread while this one
-	   frames the next ones */
-	r->cur.want_ho = ahead;
+	/* a file's records are analysed on another thread while this one
+	   frames the next ones, when a core is free for it: inflating
+	   keeps the reader's core busy */
+	r->cur.want_ho = ahead && sysconf(_SC_NPROCESSORS_ONLN) >=
+	                              (input_is_gzip(in) ? 3 : 2);
 	while (!follow_stop && (n = input_next(in, &chunk)) > 0)
 		run_feed(r, chunk, (size_t)n);
 	if (n < 0)
