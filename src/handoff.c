@@ -1,4 +1,5 @@
 /* handoff.c - a bounded queue of byte batches between two threads. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "handoff.h"
 
 #include <pthread.h>
@@ -21,8 +22,12 @@ static void *worker(void *arg)
 	struct handoff *h = arg;
 	sigset_t all;
 
-	sigfillset(&all); /* signals are the main thread's to take */
+	/* signals are the main thread's to take, but for SIGPIPE: a write
+	   to a closed pipe ends sipwhy as it would on one thread */
+	sigfillset(&all);
+	sigdelset(&all, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "sipwhy-work"); /* for top -H */
 	for (;;) {
 		struct buf *b;
 

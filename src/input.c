@@ -2,6 +2,7 @@
  * hand rather than through gzread so that truncation, corruption and junk
  * after the last member are each reported with the input's name and offset
  * (gzread silently ignores trailing junk). */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "input.h"
 
 #include <errno.h>
@@ -302,6 +303,7 @@ static void *read_ahead(void *arg)
 
 	sigfillset(&all); /* signals are the main thread's to take */
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "sipwhy-read"); /* for top -H */
 	for (;;) {
 		struct slot *sl;
 
