@@ -15,14 +15,16 @@
 struct handoff;
 typedef void (*handoff_fn)(void *ctx, const char *p, size_t n);
 
-/* Starts the worker; NULL if no thread could be made (then do the work
- * on this thread).  FN runs on the worker, one batch at a time, in the
- * order the batches were filled. */
-struct handoff *handoff_start(handoff_fn fn, void *ctx);
+/* Starts the worker (NAME, up to 15 bytes, shows in top -H); NULL if no
+ * thread could be made (then do the work on this thread).  FN runs on the
+ * worker, one batch at a time, in the order the batches were filled. */
+struct handoff *handoff_start(const char *name, handoff_fn fn, void *ctx);
 /* The batch being filled: append to it. */
 struct buf *handoff_buf(struct handoff *h);
 /* Hands the batch over if it is full (waits while all are in flight). */
 void handoff_push(struct handoff *h);
+/* Hands over what is filled and waits until FN has seen it. */
+void handoff_sync(struct handoff *h);
 /* Hands over what is left, waits until FN has seen everything, ends the
  * worker and frees H. */
 void handoff_end(struct handoff *h);

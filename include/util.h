@@ -52,6 +52,9 @@ void diag_hold(struct buf *b);
 int diag_held_errors(void);
 int diag_unhold(void);
 void diag_release(const char *p, size_t n, int errors);
+/* Before a diagnostic is written, FN (not NULL) instead of fflush(stdout):
+ * for output that another thread writes. */
+void diag_flush_with(void (*fn)(void));
 void diag_quiet(int on); /* suppress warnings (not errors) */
 
 /* Case-insensitive comparison of a span with a NUL-terminated ASCII word. */

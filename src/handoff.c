@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct handoff {
@@ -15,6 +16,7 @@ struct handoff {
 	int done;               /* no more batches will come */
 	handoff_fn fn;
 	void *ctx;
+	char name[16];
 };
 
 static void *worker(void *arg)
@@ -27,7 +29,7 @@ static void *worker(void *arg)
 	sigfillset(&all);
 	sigdelset(&all, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	pthread_setname_np(pthread_self(), "sipwhy-work"); /* for top -H */
+	pthread_setname_np(pthread_self(), h->name); /* for top -H */
 	for (;;) {
 		struct buf *b;
 
@@ -49,12 +51,13 @@ static void *worker(void *arg)
 	}
 }
 
-struct handoff *handoff_start(handoff_fn fn, void *ctx)
+struct handoff *handoff_start(const char *name, handoff_fn fn, void *ctx)
 {
 	struct handoff *h = xcalloc(1, sizeof(*h));
 
 	h->fn = fn;
 	h->ctx = ctx;
+	snprintf(h->name, sizeof(h->name), "%s", name);
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
 	if (pthread_create(&h->thread, NULL, worker, h) != 0) {
@@ -86,6 +89,16 @@ void handoff_push(struct handoff *h)
 {
 	if (handoff_buf(h)->len >= HANDOFF_FULL)
 		hand_over(h);
+}
+
+void handoff_sync(struct handoff *h)
+{
+	if (handoff_buf(h)->len > 0)
+		hand_over(h);
+	pthread_mutex_lock(&h->mu);
+	while (h->taken != h->filled)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
 }
 
 void handoff_end(struct handoff *h)

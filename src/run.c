@@ -2,6 +2,7 @@
  * Annotated output passes every input byte through unchanged (escaped only
  * when writing to a terminal) and inserts marker lines after the last line
  * of each failing message. */
+#define _GNU_SOURCE /* fopencookie */
 #include "run.h"
 
 #include <ctype.h>
@@ -888,13 +889,80 @@ static void take_batch(void *ctx, const char *p, size_t n)
 	}
 }
 
+/* The annotated log is as big as the input: a third thread writes it,
+ * from batches the analysis thread fills through a stdio stream of its
+ * own (fopencookie).  A diagnostic waits until what came before it is
+ * written.  One input is read at a time, so one writer is enough. */
+static struct writer {
+	struct handoff *ho;
+	FILE *out, *real;
+} writer;
+
+static void write_batch(void *ctx, const char *p, size_t n)
+{
+	fwrite(p, 1, n, ctx);
+}
+
+static ssize_t writer_put(void *cookie, const char *p, size_t n)
+{
+	struct writer *w = cookie;
+
+	buf_add(handoff_buf(w->ho), p, n);
+	handoff_push(w->ho);
+	return (ssize_t)n;
+}
+
+static void writer_flush(void)
+{
+	fflush(writer.out);
+	handoff_sync(writer.ho);
+	fflush(writer.real);
+}
+
+static void writer_start(struct run *r)
+{
+	static char vbuf[64 * 1024];
+	cookie_io_functions_t io = {NULL, writer_put, NULL, NULL};
+
+	if (r->o.mode != OUT_ANNOTATED || r->o.tty || writer.ho ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	fflush(r->out);
+	writer.ho = handoff_start("sipwhy-write", write_batch, r->out);
+	if (writer.ho == NULL)
+		return;
+	writer.out = fopencookie(&writer, "w", io);
+	if (writer.out == NULL) {
+		handoff_end(writer.ho);
+		writer.ho = NULL;
+		return;
+	}
+	setvbuf(writer.out, vbuf, _IOFBF, sizeof(vbuf));
+	writer.real = r->out;
+	r->out = writer.out;
+	diag_flush_with(writer_flush);
+}
+
+static void writer_end(struct run *r)
+{
+	if (writer.ho == NULL)
+		return;
+	fclose(writer.out); /* hands its buffer over */
+	handoff_end(writer.ho);
+	r->out = writer.real;
+	diag_flush_with(NULL);
+	memset(&writer, 0, sizeof(writer));
+}
+
 static void pipeline_start(struct src *s)
 {
 	if (!s->want_ho || s->ho)
 		return;
-	s->ho = handoff_start(take_batch, s);
-	if (s->ho)
-		diag_hold(&s->held);
+	s->ho = handoff_start("sipwhy-work", take_batch, s);
+	if (s->ho == NULL)
+		return;
+	diag_hold(&s->held);
+	writer_start(s->r);
 }
 
 static void pipeline_end(struct src *s)
@@ -904,6 +972,7 @@ static void pipeline_end(struct src *s)
 	put_diags(s, handoff_buf(s->ho)); /* those after the last record */
 	handoff_end(s->ho);
 	s->ho = NULL;
+	writer_end(s->r);
 	diag_unhold();
 	buf_free(&s->held);
 }

@@ -15,6 +15,21 @@ static int quiet;
  * the main thread writes them out in order (diag_release). */
 static _Thread_local struct buf *held_diags;
 static _Thread_local int held_errors;
+static void (*output_flush)(void);
+
+void diag_flush_with(void (*fn)(void))
+{
+	output_flush = fn;
+}
+
+/* What was written before a diagnostic comes out before it. */
+static void flush_output(void)
+{
+	if (output_flush)
+		output_flush();
+	else
+		fflush(stdout);
+}
 
 /* The whole diagnostic is made safe for a terminal: input names and
  * pattern text may hold control bytes too. */
@@ -26,7 +41,7 @@ static void vdiag(const char *level, const char *where, const char *fmt,
 	int n;
 
 	if (!held_diags)
-		fflush(stdout);
+		flush_output();
 	if (where)
 		buf_printf(&raw, "%s: %s: %s: ", progname, where, level);
 	else
@@ -114,7 +129,7 @@ void diag_release(const char *p, size_t n, int errors)
 		return;
 	}
 	if (n) {
-		fflush(stdout);
+		flush_output();
 		fwrite(p, 1, n, stderr);
 	}
 	nerrors += errors;

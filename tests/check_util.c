@@ -95,7 +95,7 @@ START_TEST(test_handoff)
 	unsigned long v;
 
 	sn.producer = pthread_self();
-	h = handoff_start(consume, &sn);
+	h = handoff_start("check", consume, &sn);
 	ck_assert_ptr_nonnull(h);
 	for (v = 0; v < 1000000; v++) {
 		buf_add(handoff_buf(h), &v, sizeof(v));
@@ -111,7 +111,7 @@ START_TEST(test_handoff)
 	ck_assert_uint_le(sn.biggest, HANDOFF_FULL);
 	/* nothing handed over: the callback never runs */
 	memset(&sn, 0, sizeof(sn));
-	h = handoff_start(consume, &sn);
+	h = handoff_start("check", consume, &sn);
 	handoff_end(h);
 	ck_assert_uint_eq(sn.batches, 0);
 }
