@@ -39,6 +39,7 @@ struct rx {
 	pcre2_code *code; /* NULL: not set */
 	char *src;
 	int g[RXG_N]; /* group number, 0 if absent, -1 if the name repeats */
+	int first;    /* anchored: the byte every match starts with, or -1 */
 };
 
 #define FORMAT_MAX_FIELDS 8
@@ -50,15 +51,16 @@ struct format {
 	int priority;
 	char *literal; /* the start line must contain this, or NULL */
 	size_t literal_len;
-	struct rx detect;  /* lines counted for detection (default: start) */
-	struct rx start;   /* a line that opens a record */
-	struct rx end;     /* a line that closes a record, included in it */
-	struct rx brk;     /* a line that closes a record and is not in it */
-	struct rx before;  /* a line whose groups describe the next record */
-	struct rx cont;    /* continues the held record of its key */
-	struct rx seq;     /* a packet sequence number: gaps are losses */
-	struct rx strip;   /* removed from the start of continuation lines */
-	struct rx trailer; /* removed from the end of content lines */
+	size_t literal_key; /* its rarest-looking byte, searched first */
+	struct rx detect;   /* lines counted for detection (default: start) */
+	struct rx start;    /* a line that opens a record */
+	struct rx end;      /* a line that closes a record, included in it */
+	struct rx brk;      /* a line that closes a record and is not in it */
+	struct rx before;   /* a line whose groups describe the next record */
+	struct rx cont;     /* continues the held record of its key */
+	struct rx seq;      /* a packet sequence number: gaps are losses */
+	struct rx strip;    /* removed from the start of continuation lines */
+	struct rx trailer;  /* removed from the end of content lines */
 	struct rx fields[FORMAT_MAX_FIELDS]; /* captures from pre-SIP lines */
 	int nfields;
 	unsigned unescape; /* enum unescape bits */
@@ -80,6 +82,8 @@ struct format *format_parse(const char *file, const char *text, size_t len);
 void format_free(struct format *f);
 void formats_free(struct formats *fs);
 const struct format *formats_find(const struct formats *fs, const char *name);
+/* Where F's literal is in P..P+N, or NULL (P when F has an empty one). */
+const char *literal_find(const struct format *f, const char *p, size_t n);
 
 /* Detection: score each line with format_detect_line for every format, then
  * pick with formats_pick.  scores has fs->n entries. */

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,8 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 	int rc;
 
 	if (rx->code == NULL)
+		return 0;
+	if (rx->first >= 0 && (n == 0 || (unsigned char)p[0] != rx->first))
 		return 0;
 	m->subject = p;
 	rc = pcre2_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
@@ -150,6 +153,24 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 		           : first != last ? -1
 		                           : (first[0] << 8) | first[1];
 	}
+	/* An anchored pattern with a fixed first byte (^-{40}, tried on
+	   every line of a record) is ruled out without calling PCRE2;
+	   letters are left to PCRE2, which knows if (?i) applies. */
+	{
+		uint32_t opts = 0, type = 0, unit = 0;
+
+		rx->first = -1;
+		if (pcre2_pattern_info(rx->code, PCRE2_INFO_ALLOPTIONS,
+		                       &opts) == 0 &&
+		    (opts & PCRE2_ANCHORED) &&
+		    pcre2_pattern_info(rx->code, PCRE2_INFO_FIRSTCODETYPE,
+		                       &type) == 0 &&
+		    type == 1 &&
+		    pcre2_pattern_info(rx->code, PCRE2_INFO_FIRSTCODEUNIT,
+		                       &unit) == 0 &&
+		    unit < 128 && !isalpha((int)unit))
+			rx->first = (int)unit;
+	}
 	/* JIT is an optimisation: if it fails the interpreter still works. */
 	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
 	return 0;
@@ -205,6 +226,52 @@ static void set_str(char **dst, const char *v)
 {
 	free(*dst);
 	*dst = xstrdup(v);
+}
+
+/* Which byte of a literal to look for first: log text is mostly letters,
+ * digits and spaces, so punctuation is rarer than capitals, capitals than
+ * small letters. */
+static size_t literal_key(const char *lit, size_t n)
+{
+	size_t i, best = 0;
+	int bs = -1;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)lit[i];
+		int sc = c == ' '     ? 0
+		         : islower(c) ? 1
+		         : isdigit(c) ? 2
+		         : isupper(c) ? 3
+		                      : 4;
+
+		if (sc > bs) {
+			bs = sc;
+			best = i;
+		}
+	}
+	return best;
+}
+
+const char *literal_find(const struct format *f, const char *p, size_t n)
+{
+	const char *lit = f->literal, *e = p + n;
+	size_t k = f->literal_key, m = f->literal_len;
+	const char *q = p + k;
+
+	if (m == 0)
+		return p;
+	if (n < m)
+		return NULL;
+	/* the key byte can only be at k .. n - m + k */
+	while (q <= e - m + k) {
+		q = memchr(q, lit[k], (size_t)(e - m + k - q) + 1);
+		if (q == NULL)
+			return NULL;
+		if (memcmp(q - k, lit, m) == 0)
+			return q - k;
+		q++;
+	}
+	return NULL;
 }
 
 /* Undo the C-like escapes allowed in a literal: \t \\ \xHH. */
@@ -296,6 +363,8 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 		} else if (strcmp(key, "literal") == 0) {
 			free(f->literal);
 			f->literal = unescape_literal(val, &f->literal_len);
+			f->literal_key =
+			    literal_key(f->literal, f->literal_len);
 		} else if (strcmp(key, "detect") == 0) {
 			bad |= rx_compile(&f->detect, val, file, lineno);
 		} else if (strcmp(key, "start") == 0) {
@@ -492,8 +561,7 @@ const struct format *formats_score_line(const struct formats *fs, const char *p,
 
 		if (f->detect.code)
 			rc = rx_match(&f->detect, p, n, &md);
-		else if (f->literal == NULL ||
-		         memmem(p, n, f->literal, f->literal_len))
+		else if (f->literal == NULL || literal_find(f, p, n))
 			rc = rx_match(&f->start, p, n, &md);
 		else
 			rc = 0;

@@ -560,8 +560,7 @@ static int is_start(struct framer *fr, const struct line *l)
 {
 	const struct format *f = fr->fmt;
 
-	if (f->literal &&
-	    memmem(l->p, l->len, f->literal, f->literal_len) == NULL)
+	if (f->literal && literal_find(f, l->p, l->len) == NULL)
 		return 0;
 	return fmatch(fr, &f->start, l->p, l->len) == 1;
 }

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "format.h"
+#include "util.h"
 
 static struct format *parse(const char *text)
 {
@@ -45,6 +46,52 @@ START_TEST(test_parse_ok)
 	ck_assert(!rx_group(&f->start, &m, "nosuch", &g, &gn));
 	ck_assert_int_eq(rx_match(&f->start, "x", 1, &m), 0);
 	rxm_free(&m);
+	format_free(f);
+}
+END_TEST
+
+/* the shortcuts before PCRE2: a literal found by its rarest-looking byte,
+ * an anchored pattern ruled out by its first byte; both must agree with
+ * what memmem and PCRE2 alone would say */
+START_TEST(test_prefilters)
+{
+	struct format *f = parse("name   pre\n"
+				 "literal On [\n"
+				 "start  ^On \\[\n"
+				 "end    ^-{4}\\s*$\n"
+				 "break  ^(?i)x-y\n");
+	static const char *const hay[] = {
+	    "", "O", "On [", "On [x", "xOn [", "On On [", "On ", "On x[On [",
+	    "[[[[", "On  [", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxOn [",
+	    "On [On [On ["};
+	struct rxm m;
+	size_t i;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->literal_key, 3); /* '[', punctuation */
+	for (i = 0; i < ARRAY_LEN(hay); i++) {
+		size_t n = strlen(hay[i]);
+
+		ck_assert_ptr_eq(literal_find(f, hay[i], n),
+				 memmem(hay[i], n, "On [", 4));
+	}
+	rxm_init(&m);
+	ck_assert_int_eq(f->end.first, '-');
+	ck_assert_int_eq(rx_match(&f->end, "----", 4, &m), 1);
+	ck_assert_int_eq(rx_match(&f->end, "---- ", 5, &m), 1);
+	ck_assert_int_eq(rx_match(&f->end, " ----", 5, &m), 0);
+	ck_assert_int_eq(rx_match(&f->end, "", 0, &m), 0);
+	/* a letter, caseless here: left to PCRE2 */
+	ck_assert_int_eq(f->brk.first, -1);
+	ck_assert_int_eq(rx_match(&f->brk, "X-Y", 3, &m), 1);
+	rxm_free(&m);
+	format_free(f);
+	f = parse("name   pre2\n"
+		  "literal SIP Message\n"
+		  "start  \\[S=\n");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->start.first, -1); /* not anchored */
+	ck_assert_uint_eq(f->literal_key, 0); /* 'S', the first capital */
 	format_free(f);
 }
 END_TEST
@@ -150,6 +197,7 @@ Suite *format_suite(void)
 	TCase *tc = tcase_create("format");
 
 	tcase_add_test(tc, test_parse_ok);
+	tcase_add_test(tc, test_prefilters);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_detect_fixtures);
