@@ -10,7 +10,7 @@
 #include "util.h"
 
 #define HANDOFF_BATCHES 4
-#define HANDOFF_FULL    (1024 * 1024)
+#define HANDOFF_FULL    (512 * 1024)
 
 struct handoff;
 typedef void (*handoff_fn)(void *ctx, const char *p, size_t n);

@@ -660,6 +660,25 @@ static void story_record(struct src *s, const struct record *rec)
 	free(why);
 }
 
+/* Provisional responses, and requests other than INVITE, CANCEL and BYE,
+ * play no part in a failure: they are counted, not parsed. */
+static int only_counted(const struct record *rec)
+{
+	int status;
+	const char *meth;
+	size_t mlen;
+
+	if (rec->counted)
+		return 1;
+	return !rec->truncated &&
+	       sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&
+	       ((status > 0 && status < 200) ||
+	        (status == 0 &&
+	         !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
+	                         memcmp(meth, "CANCEL", 6) == 0)) &&
+	         !(mlen == 3 && memcmp(meth, "BYE", 3) == 0)));
+}
+
 static void handle_record(struct src *s, const struct record *rec)
 {
 	struct run *r = s->r;
@@ -667,25 +686,13 @@ static void handle_record(struct src *s, const struct record *rec)
 	enum verdict v;
 	uint64_t first = 0;
 	struct event ev;
-	int status;
-	const char *meth;
-	size_t mlen;
 
 	if (r->story) {
 		story_record(s, rec);
 		return;
 	}
 	summary_time(r->sum, &rec->time);
-	if (!rec->truncated &&
-	    sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&
-	    ((status > 0 && status < 200) ||
-	     (status == 0 &&
-	      !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
-	                      memcmp(meth, "CANCEL", 6) == 0)) &&
-	      !(mlen == 3 && memcmp(meth, "BYE", 3) == 0)))) {
-		/* provisional responses, and requests other than INVITE,
-		   CANCEL and BYE, play no part in a failure: counted, not
-		   parsed */
+	if (only_counted(rec)) {
 		summary_totals(r->sum)->messages++;
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);
@@ -810,6 +817,7 @@ static struct buf *put_item(struct src *s, int kind, size_t n1, size_t n2)
 static void on_record(void *ctx, const struct record *rec)
 {
 	struct src *s = ctx;
+	struct record c;
 	struct buf *b;
 	int i;
 
@@ -817,12 +825,18 @@ static void on_record(void *ctx, const struct record *rec)
 		deliver_record(s, rec);
 		return;
 	}
-	b = put_item(s, IT_RECORD, rec->text_len, rec->raw_len);
-	buf_add(b, rec, RECORD_FIXED);
+	memcpy(&c, rec, RECORD_FIXED);
+	/* a message only counted is known here: its text need not travel */
+	if (!rec->held && !s->r->story && only_counted(rec)) {
+		c.counted = 1;
+		c.text_len = 0;
+	}
+	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len);
+	buf_add(b, &c, RECORD_FIXED);
 	for (i = 0; i < RECORD_NMETA; i++) /* mostly short or empty */
 		put_bytes(b, rec->peer + i * META_LEN,
 		          strlen(rec->peer + i * META_LEN));
-	put_bytes(b, rec->text, rec->text_len);
+	put_bytes(b, rec->text, c.text_len);
 	put_bytes(b, rec->raw, rec->raw_len);
 	handoff_push(s->ho);
 }
