@@ -59,8 +59,12 @@ struct format {
 	struct rx before;   /* a line whose groups describe the next record */
 	struct rx cont;     /* continues the held record of its key */
 	struct rx seq;      /* a packet sequence number: gaps are losses */
-	struct rx strip;    /* removed from the start of continuation lines */
-	struct rx trailer;  /* removed from the end of content lines */
+	/* seq as PREFIX(?<seq>\d+)SUFFIX of plain text: matched by hand */
+	char seq_pre[32], seq_suf[32];
+	size_t seq_pre_len, seq_suf_len;
+	int seq_simple;
+	struct rx strip;   /* removed from the start of continuation lines */
+	struct rx trailer; /* removed from the end of content lines */
 	struct rx fields[FORMAT_MAX_FIELDS]; /* captures from pre-SIP lines */
 	int nfields;
 	unsigned unescape; /* enum unescape bits */
@@ -82,6 +86,10 @@ struct format *format_parse(const char *file, const char *text, size_t len);
 void format_free(struct format *f);
 void formats_free(struct formats *fs);
 const struct format *formats_find(const struct formats *fs, const char *name);
+/* F's sequence number in P..P+N, as its 'sequence' pattern finds it:
+ * 1 with *V set (-1 when too big), 0 if none, -2 when the pattern is not
+ * of the simple form (use rx_match). */
+int format_seq(const struct format *f, const char *p, size_t n, long long *v);
 /* Where F's literal is in P..P+N, or NULL (P when F has an empty one). */
 const char *literal_find(const struct format *f, const char *p, size_t n);
 

@@ -28,6 +28,9 @@ struct record {
 	int truncated; /* over the size cap: not analysed */
 	int held;      /* a marker whose SIP text follows in later lines of
 	                  its key: raw only, nothing to analyse yet */
+	int counted;   /* run.c: a message only counted (a provisional response,
+	                  a request other than INVITE, CANCEL, BYE); its text
+	                  is not carried */
 	struct logtime time;
 	enum dir dir;
 	/* the strings last: a copy may take the part before them whole and
@@ -59,6 +62,8 @@ struct framer {
 	int year;         /* for stamps without one */
 	int ref_month;    /* month the log ends in (file time), or 0 */
 	int last_month, year_bump;
+	int stamp_has_year; /* the format's stamps carry a year (or are epoch)
+	                     */
 	int keep_raw;
 	size_t max_record;
 	record_fn on_record;

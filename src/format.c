@@ -228,6 +228,87 @@ static void set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/* One character of plain text in a pattern: a character that is not
+ * special, or a punctuation character escaped. */
+static int plain_char(const char **src, char *out)
+{
+	const char *p = *src;
+
+	if (p[0] == '\\' && p[1] && !isalnum((unsigned char)p[1]) &&
+	    (unsigned char)p[1] < 128) {
+		*out = p[1];
+		*src = p + 2;
+		return 1;
+	}
+	if (p[0] && (unsigned char)p[0] < 128 &&
+	    !iscntrl((unsigned char)p[0]) &&
+	    strchr(".^$|()[]{}*+?\\#", p[0]) == NULL) {
+		*out = p[0];
+		*src = p + 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A 'sequence' pattern PREFIX(?<seq>\d+)SUFFIX, PREFIX not empty and
+ * SUFFIX not starting with a digit, both plain text (AudioCodes'
+ * \[S=(?<seq>\d+)\]), is matched by hand: it is tried on every line. */
+static void simple_seq(struct format *f, const char *src)
+{
+	static const char mid[] = "(?<seq>\\d+)";
+	const char *p = src;
+	char c;
+
+	f->seq_simple = 0;
+	f->seq_pre_len = f->seq_suf_len = 0;
+	while (strncmp(p, mid, sizeof(mid) - 1) != 0) {
+		if (f->seq_pre_len == sizeof(f->seq_pre) || !plain_char(&p, &c))
+			return;
+		f->seq_pre[f->seq_pre_len++] = c;
+	}
+	p += sizeof(mid) - 1;
+	while (*p) {
+		if (f->seq_suf_len == sizeof(f->seq_suf) || !plain_char(&p, &c))
+			return;
+		f->seq_suf[f->seq_suf_len++] = c;
+	}
+	if (f->seq_pre_len == 0 ||
+	    (f->seq_suf_len && isdigit((unsigned char)f->seq_suf[0])))
+		return;
+	f->seq_simple = 1;
+}
+
+int format_seq(const struct format *f, const char *p, size_t n, long long *v)
+{
+	const char *e = p + n, *q = p;
+	size_t pl = f->seq_pre_len, sl = f->seq_suf_len;
+
+	if (!f->seq_simple)
+		return -2;
+	/* the leftmost PREFIX followed by digits and SUFFIX, as PCRE2 */
+	while ((size_t)(e - q) > pl) {
+		const char *d, *x;
+
+		q = memchr(q, f->seq_pre[0], (size_t)(e - q) - pl);
+		if (q == NULL)
+			return 0;
+		if (memcmp(q, f->seq_pre, pl) != 0) {
+			q++;
+			continue;
+		}
+		d = q + pl;
+		for (x = d; x < e && *x >= '0' && *x <= '9'; x++)
+			;
+		if (x > d && (size_t)(e - x) >= sl &&
+		    memcmp(x, f->seq_suf, sl) == 0) {
+			*v = span_uint(d, (size_t)(x - d), 1LL << 62);
+			return 1;
+		}
+		q++;
+	}
+	return 0;
+}
+
 /* Which byte of a literal to look for first: log text is mostly letters,
  * digits and spaces, so punctuation is rarer than capitals, capitals than
  * small letters. */
@@ -410,6 +491,7 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 			bad |= rx_compile(&f->before, val, file, lineno);
 		} else if (strcmp(key, "sequence") == 0) {
 			bad |= rx_compile(&f->seq, val, file, lineno);
+			simple_seq(f, val);
 		} else if (strcmp(key, "continue") == 0) {
 			bad |= rx_compile(&f->cont, val, file, lineno);
 		} else if (strcmp(key, "oneline") == 0) {

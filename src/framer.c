@@ -31,6 +31,9 @@ void framer_init(struct framer *fr, const struct format *fmt, const char *name,
 	fr->ref_month = ref_month;
 	fr->keep_raw = keep_raw;
 	fr->max_record = DEFAULT_MAX_RECORD;
+	fr->stamp_has_year =
+	    fmt->time_format &&
+	    (strstr(fmt->time_format, "%Y") || strstr(fmt->time_format, "%s"));
 	fr->on_record = on_record;
 	fr->on_noise = on_noise;
 	fr->ctx = ctx;
@@ -229,9 +232,7 @@ static enum dir dir_word(const char *g, size_t gn)
  * lines of the year before. */
 static void fix_year(struct framer *fr, struct logtime *t)
 {
-	const char *tf = fr->fmt->time_format;
-
-	if (strstr(tf, "%Y") || strstr(tf, "%s") || !t->has_date)
+	if (fr->stamp_has_year || !t->has_date)
 		return;
 	if (fr->ref_month) {
 		if (t->mon > fr->ref_month)
@@ -598,9 +599,14 @@ static void check_sequence(struct framer *fr, const struct line *l)
 	size_t gn;
 	long long v;
 
-	if (fmatch(fr, &fr->fmt->seq, l->p, l->len) != 1 ||
-	    !rx_group_id(&fr->fmt->seq, &fr->md, RXG_SEQ, &g, &gn) ||
-	    (v = span_uint(g, gn, 1LL << 62)) < 0)
+	int rc = format_seq(fr->fmt, l->p, l->len, &v);
+
+	if (rc == 0 || (rc == 1 && v < 0))
+		return;
+	if (rc == -2 &&
+	    (fmatch(fr, &fr->fmt->seq, l->p, l->len) != 1 ||
+	     !rx_group_id(&fr->fmt->seq, &fr->md, RXG_SEQ, &g, &gn) ||
+	     (v = span_uint(g, gn, 1LL << 62)) < 0))
 		return;
 	if (fr->last_seq && (unsigned long long)v > fr->last_seq + 1) {
 		unsigned long long n = (unsigned long long)v - fr->last_seq - 1;

@@ -87,9 +87,15 @@ static int header_id(const char *p, size_t n)
 	return HID_OTHER;
 }
 
+/* RFC 3261 token characters: alphanumerics and -.!%*_+`'~ */
 static int is_token_char(unsigned char c)
 {
-	return isalnum(c) || strchr("-.!%*_+`'~", c) != NULL;
+	static const unsigned char punct[256] = {
+	    ['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1,  ['*'] = 1,
+	    ['_'] = 1, ['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1};
+
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || punct[c];
 }
 
 int sip_is_start_line(const char *p, size_t n)

@@ -96,6 +96,56 @@ START_TEST(test_prefilters)
 }
 END_TEST
 
+/* a simple 'sequence' pattern is matched by hand, exactly as PCRE2 would */
+START_TEST(test_simple_sequence)
+{
+	struct format *f = parse("name   seq\n"
+				 "start  x\n"
+				 "sequence \\[S=(?<seq>\\d+)\\]\n");
+	static const char *const lines[] = {
+	    "", "[S=1]", "x [S=123] y", "[S=] [S=7]", "[S=12 [S=34]",
+	    "[S=5", "[S=5]x[S=6]", "[[S=9]", "[S=00042]", "S=3]",
+	    "[S=99999999999999999999999]", "[S=1a] [S=2]", "[s=4]",
+	    "prefix only [S="};
+	struct rxm m;
+	size_t i;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->seq_simple, 1);
+	rxm_init(&m);
+	for (i = 0; i < ARRAY_LEN(lines); i++) {
+		size_t n = strlen(lines[i]), gn;
+		long long v = -5, w = -5;
+		const char *g;
+		int rc = format_seq(f, lines[i], n, &v);
+		int want = rx_match(&f->seq, lines[i], n, &m);
+
+		ck_assert_int_eq(rc, want);
+		if (want == 1) {
+			ck_assert(rx_group(&f->seq, &m, "seq", &g, &gn));
+			w = span_uint(g, gn, 1LL << 62);
+			ck_assert_int_eq(v, w);
+		}
+	}
+	rxm_free(&m);
+	format_free(f);
+	/* anything else is left to PCRE2 */
+	f = parse("name   seq2\n"
+		  "start  x\n"
+		  "sequence \\[S=(?<seq>\\d+)\\]|#(?<seq>\\d+)\n");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->seq_simple, 0);
+	ck_assert_int_eq(format_seq(f, "[S=1]", 5, &(long long){0}), -2);
+	format_free(f);
+	f = parse("name   seq3\n"
+		  "start  x\n"
+		  "sequence (?<seq>\\d+)\\]\n");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->seq_simple, 0); /* no prefix to search for */
+	format_free(f);
+}
+END_TEST
+
 START_TEST(test_parse_errors)
 {
 	/* each is refused, with file:line on stderr */
@@ -198,6 +248,7 @@ Suite *format_suite(void)
 
 	tcase_add_test(tc, test_parse_ok);
 	tcase_add_test(tc, test_prefilters);
+	tcase_add_test(tc, test_simple_sequence);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_detect_fixtures);
