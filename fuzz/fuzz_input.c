@@ -2,7 +2,8 @@
  * as they are (plain, or whatever gzip-looking data the fuzzer made), or
  * made into gzip by the harness: valid, truncated, followed by junk, two
  * members, or with a byte flipped.  input_read is called with a fuzzer-
- * chosen capacity.  Oracles: plain data and valid gzip come back byte for
+ * chosen capacity, or (mode bit 0x40) the reader thread reads ahead and
+ * input_next hands its slots over.  Oracles: plain data and valid gzip come back byte for
  * byte without error; a truncated gzip ends in an error after a prefix of
  * the data; junk after a member is ignored with the data intact. */
 #define _GNU_SOURCE
@@ -79,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = {data, size};
 	unsigned mode = fz_byte(&f);
-	unsigned use_pipe = mode & 0x80;
+	unsigned use_pipe = mode & 0x80, ahead = mode & 0x40;
 	size_t cap = 1 + fz_u16(&f) % 70000;
 	unsigned aux = fz_u16(&f);
 	const uint8_t *payload;
@@ -90,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssize_t r;
 	int err = 0, fd;
 
-	mode &= 0x7f;
+	mode &= 0x3f;
 	mode %= 6;
 	payload = f.p;
 	plen = f.n;
@@ -127,17 +128,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	chunk = malloc(cap);
 	if (chunk == NULL)
 		abort();
-	while ((r = input_read(in, chunk, cap)) > 0) {
-		FUZZ_CHECK((size_t)r <= cap, "read %zd bytes into %zu", r, cap);
-		buf_add(&got, chunk, (size_t)r);
-		FUZZ_CHECK(got.len <= 64 * file.len + (1 << 20),
-		           "decompressed output grows without end");
+	if (ahead && input_read_ahead(in) == 0) {
+		const char *p;
+
+		while ((r = input_next(in, &p)) > 0) {
+			buf_add(&got, p, (size_t)r);
+			FUZZ_CHECK(got.len <= 64 * file.len + (1 << 20),
+			           "decompressed output grows without end");
+		}
+		if (r < 0)
+			err = 1;
+		r = input_next(in, &p);
+		FUZZ_CHECK(r <= 0, "input_next gave %zd bytes after the end",
+		           r);
+	} else {
+		while ((r = input_read(in, chunk, cap)) > 0) {
+			FUZZ_CHECK((size_t)r <= cap, "read %zd bytes into %zu",
+			           r, cap);
+			buf_add(&got, chunk, (size_t)r);
+			FUZZ_CHECK(got.len <= 64 * file.len + (1 << 20),
+			           "decompressed output grows without end");
+		}
+		if (r < 0)
+			err = 1;
+		/* reading again after the end or an error stays there */
+		r = input_read(in, chunk, cap);
+		FUZZ_CHECK(r <= 0, "input_read gave %zd bytes after the end",
+		           r);
 	}
-	if (r < 0)
-		err = 1;
-	/* reading again after the end or an error stays there */
-	r = input_read(in, chunk, cap);
-	FUZZ_CHECK(r <= 0, "input_read gave %zd bytes after the end", r);
 	switch (mode) {
 	case 0:
 		if (file.len < 2 || (unsigned char)file.p[0] != 0x1f ||

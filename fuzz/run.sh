@@ -48,9 +48,10 @@ for f in $fx/*; do
 		{ oct 255; oct $m; oct 0; oct 16; oct 0; oct 1; oct 2; head -c 24576 "$f"; } >"$seed/framer/$b.$m"
 	done
 	# input: the fixture gzipped by gzip(1) (mode 0, plain bytes), or
-	# by the harness (mode 1 valid, 2 truncated, 3 junk, 4 two members)
+	# by the harness (mode 1 valid, 2 truncated, 3 junk, 4 two members;
+	# +128 through a pipe, +64 read ahead by the reader thread)
 	{ oct 0; oct 255; oct 255; oct 0; oct 0; gzip -c "$f"; } >"$seed/input/$b.gz"
-	for m in 0 1 2 3 4 129; do
+	for m in 0 1 2 3 4 129 64 65 66 67; do
 		{ oct $m; oct 16; oct 0; oct 3; oct 7; head -c 8192 "$f"; } >"$seed/input/$b.$m"
 	done
 	case $b in *.csv) cp "$f" "$seed/csv/$b" ;; esac

@@ -279,11 +279,15 @@ long long span_uint(const char *p, size_t n, long long max)
 	if (n == 0)
 		return -1;
 	for (i = 0; i < n; i++) {
+		int d;
+
 		if (p[i] < '0' || p[i] > '9')
 			return -1;
-		v = v * 10 + (p[i] - '0');
-		if (v > max)
+		d = p[i] - '0';
+		/* checked before it is computed: no overflow */
+		if (v > max / 10 || (v == max / 10 && d > max % 10))
 			return -1;
+		v = v * 10 + d;
 	}
 	return v;
 }

@@ -1,5 +1,6 @@
 /* check_util.c - buffers, spans, growth, held diagnostics and the handoff
  * between threads. */
+#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -44,6 +45,16 @@ START_TEST(test_spans)
 	ck_assert_int_eq(span_uint("48a", 3, 1000), -1);
 	ck_assert_int_eq(span_uint("", 0, 1000), -1);
 	ck_assert_int_eq(span_uint("99999999999999999999", 20, 1L << 30), -1);
+	/* near the top of long long: refused before it could overflow */
+	ck_assert_int_eq(span_uint("4422222222222222222222", 22, 1LL << 62), -1);
+	ck_assert_int_eq(span_uint("9223372036854775807", 19, LLONG_MAX),
+	                 LLONG_MAX);
+	ck_assert_int_eq(span_uint("9223372036854775808", 19, LLONG_MAX), -1);
+	ck_assert_int_eq(span_uint("4611686018427387904", 19, 1LL << 62),
+	                 1LL << 62);
+	ck_assert_int_eq(span_uint("4611686018427387905", 19, 1LL << 62), -1);
+	ck_assert_int_eq(span_uint("9", 1, 5), -1);
+	ck_assert_int_eq(span_uint("5", 1, 5), 5);
 	ck_assert_ptr_eq(span_icase_find("abcREASON:", 10, "reason"), "abcREASON:" + 3);
 	ck_assert_ptr_null(span_icase_find("abc", 3, "abcd"));
 }
