@@ -80,6 +80,21 @@ check-asan:
 		LDFLAGS='-fsanitize=address,undefined'
 	$(MAKE) clean-objs
 
+# What runs threads (the handoff and reader units, and the suites that run
+# sipwhy on files: reader, analysis and writer threads) under
+# ThreadSanitizer (clang), in its own tree.
+TSAN_FLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+check-tsan:
+	$(MAKE) clean-objs
+	$(MAKE) sipwhy tests/check_sipwhy CC=clang CFLAGS='$(TSAN_FLAGS)' \
+		LDFLAGS='-fsanitize=thread'
+	TSAN_OPTIONS='halt_on_error=1 exitcode=98' CK_RUN_SUITE=util ./tests/check_sipwhy
+	TSAN_OPTIONS='halt_on_error=1 exitcode=98' CK_RUN_SUITE=input ./tests/check_sipwhy
+	TSAN_OPTIONS='halt_on_error=1 exitcode=98' sh tests/golden.sh
+	TSAN_OPTIONS='halt_on_error=1 exitcode=98' sh tests/cli.sh
+	TSAN_OPTIONS='halt_on_error=1 exitcode=98' HOSTILE_VALGRIND=0 sh tests/hostile.sh
+	$(MAKE) clean-objs
+
 # Speed and memory against grep, rg and pigz on generated logs (prints
 # ratios; it measures, it does not gate).
 bench: sipwhy
@@ -124,4 +139,4 @@ clean: clean-objs
 
 FORCE:
 
-.PHONY: FORCE all bench fuzz fuzz-ci check check-asan demo lint install uninstall clean clean-objs
+.PHONY: FORCE all bench fuzz fuzz-ci check check-asan check-tsan demo lint install uninstall clean clean-objs
