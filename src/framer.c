@@ -277,8 +277,7 @@ static int header_like(const char *p, size_t n)
 		return 1; /* folding */
 	if (n == 0 || !isalpha((unsigned char)p[0]))
 		return 0;
-	while (i < n &&
-	       (isalnum((unsigned char)p[i]) || strchr("-.!%*_+`'~", p[i])))
+	while (i < n && sip_is_token_char((unsigned char)p[i]))
 		i++;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;

@@ -88,7 +88,7 @@ static int header_id(const char *p, size_t n)
 }
 
 /* RFC 3261 token characters: alphanumerics and -.!%*_+`'~ */
-static int is_token_char(unsigned char c)
+int sip_is_token_char(unsigned char c)
 {
 	static const unsigned char punct[256] = {
 	    ['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1,  ['*'] = 1,
@@ -230,7 +230,7 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			       (p[nl_ - 1] == ' ' || p[nl_ - 1] == '\t'))
 				nl_--;
 			for (i = 0; i < nl_; i++)
-				if (!is_token_char((unsigned char)p[i]))
+				if (!sip_is_token_char((unsigned char)p[i]))
 					break;
 			if (nl_ == 0 || i < nl_) {
 				p = next;
@@ -316,7 +316,7 @@ int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
 	*num = (long)v;
 	*meth = p;
 	*mlen = 0;
-	while (p + *mlen < e && is_token_char((unsigned char)p[*mlen]))
+	while (p + *mlen < e && sip_is_token_char((unsigned char)p[*mlen]))
 		(*mlen)++;
 	return 0;
 }

@@ -533,6 +533,31 @@ START_TEST(test_via_host)
 }
 END_TEST
 
+/* token characters: RFC 3261's set exactly, NUL not among them */
+START_TEST(test_token_chars)
+{
+	static const char extra[] = "-.!%*_+`'~";
+	struct sip_msg m;
+	static const char msg[] = "SIP/2.0 486 Busy Here\r\n"
+				  "X\0Y: 1\r\n"
+				  "Call-ID: a@b\r\n"
+				  "\r\n";
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		int want = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') ||
+			   (c != 0 && strchr(extra, c) != NULL);
+
+		ck_assert_int_eq(sip_is_token_char((unsigned char)c), want);
+	}
+	/* a header name with a NUL in it is no header */
+	ck_assert(sip_parse(&m, msg, sizeof(msg) - 1));
+	ck_assert_int_eq(m.nh, 1);
+	ck_assert_uint_eq(m.h[0].nlen, 7);
+}
+END_TEST
+
 Suite *sip_suite(void)
 {
 	Suite *s = suite_create("sip");
@@ -583,6 +608,7 @@ Suite *sip_suite(void)
 	tcase_add_test(tc, test_uri_user);
 	tcase_add_test(tc, test_uri_host);
 	tcase_add_test(tc, test_via_host);
+	tcase_add_test(tc, test_token_chars);
 	suite_add_tcase(s, tc);
 	return s;
 }
