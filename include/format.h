@@ -61,7 +61,7 @@ struct format {
 	struct rx seq;      /* a packet sequence number: gaps are losses */
 	/* seq as PREFIX(?<seq>\d+)SUFFIX of plain text: matched by hand */
 	char seq_pre[32], seq_suf[32];
-	size_t seq_pre_len, seq_suf_len;
+	size_t seq_pre_len, seq_suf_len, seq_pre_key;
 	int seq_simple;
 	struct rx strip;   /* removed from the start of continuation lines */
 	struct rx trailer; /* removed from the end of content lines */

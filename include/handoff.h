@@ -12,6 +12,10 @@
 #define HANDOFF_BATCHES 4
 #define HANDOFF_FULL    (512 * 1024)
 
+/* What each of sipwhy's helper threads does first: leave signals to the
+ * main thread (all but SIGPIPE) and take NAME (up to 15 bytes). */
+void thread_begin(const char *name);
+
 struct handoff;
 typedef void (*handoff_fn)(void *ctx, const char *p, size_t n);
 

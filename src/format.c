@@ -228,6 +228,52 @@ static void set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/* Which byte of a literal to look for first: log text is mostly letters,
+ * digits and spaces, so punctuation is rarer than capitals, capitals than
+ * small letters. */
+static size_t literal_key(const char *lit, size_t n)
+{
+	size_t i, best = 0;
+	int bs = -1;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)lit[i];
+		int sc = c == ' '     ? 0
+		         : islower(c) ? 1
+		         : isdigit(c) ? 2
+		         : isupper(c) ? 3
+		                      : 4;
+
+		if (sc > bs) {
+			bs = sc;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* The first LIT (M bytes) in P..P+N, found by memchr on its byte K. */
+static const char *find_keyed(const char *p, size_t n, const char *lit,
+                              size_t m, size_t k)
+{
+	const char *e = p + n, *q = p + k;
+
+	if (m == 0)
+		return p;
+	if (n < m)
+		return NULL;
+	/* the key byte can only be at k .. n - m + k */
+	while (q <= e - m + k) {
+		q = memchr(q, lit[k], (size_t)(e - m + k - q) + 1);
+		if (q == NULL)
+			return NULL;
+		if (memcmp(q - k, lit, m) == 0)
+			return q - k;
+		q++;
+	}
+	return NULL;
+}
+
 /* One character of plain text in a pattern: a character that is not
  * special, or a punctuation character escaped. */
 static int plain_char(const char **src, char *out)
@@ -275,6 +321,7 @@ static void simple_seq(struct format *f, const char *src)
 	if (f->seq_pre_len == 0 ||
 	    (f->seq_suf_len && isdigit((unsigned char)f->seq_suf[0])))
 		return;
+	f->seq_pre_key = literal_key(f->seq_pre, f->seq_pre_len);
 	f->seq_simple = 1;
 }
 
@@ -285,17 +332,15 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 
 	if (!f->seq_simple)
 		return -2;
-	/* the leftmost PREFIX followed by digits and SUFFIX, as PCRE2 */
-	while ((size_t)(e - q) > pl) {
+	/* the leftmost PREFIX followed by digits and SUFFIX, as PCRE2; a
+	   digit must follow the prefix, so the last byte is no start */
+	while (q < e) {
 		const char *d, *x;
 
-		q = memchr(q, f->seq_pre[0], (size_t)(e - q) - pl);
+		q = find_keyed(q, (size_t)(e - q) - 1, f->seq_pre, pl,
+		               f->seq_pre_key);
 		if (q == NULL)
 			return 0;
-		if (memcmp(q, f->seq_pre, pl) != 0) {
-			q++;
-			continue;
-		}
 		d = q + pl;
 		for (x = d; x < e && *x >= '0' && *x <= '9'; x++)
 			;
@@ -309,50 +354,9 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 	return 0;
 }
 
-/* Which byte of a literal to look for first: log text is mostly letters,
- * digits and spaces, so punctuation is rarer than capitals, capitals than
- * small letters. */
-static size_t literal_key(const char *lit, size_t n)
-{
-	size_t i, best = 0;
-	int bs = -1;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)lit[i];
-		int sc = c == ' '     ? 0
-		         : islower(c) ? 1
-		         : isdigit(c) ? 2
-		         : isupper(c) ? 3
-		                      : 4;
-
-		if (sc > bs) {
-			bs = sc;
-			best = i;
-		}
-	}
-	return best;
-}
-
 const char *literal_find(const struct format *f, const char *p, size_t n)
 {
-	const char *lit = f->literal, *e = p + n;
-	size_t k = f->literal_key, m = f->literal_len;
-	const char *q = p + k;
-
-	if (m == 0)
-		return p;
-	if (n < m)
-		return NULL;
-	/* the key byte can only be at k .. n - m + k */
-	while (q <= e - m + k) {
-		q = memchr(q, lit[k], (size_t)(e - m + k - q) + 1);
-		if (q == NULL)
-			return NULL;
-		if (memcmp(q - k, lit, m) == 0)
-			return q - k;
-		q++;
-	}
-	return NULL;
+	return find_keyed(p, n, f->literal, f->literal_len, f->literal_key);
 }
 
 /* Undo the C-like escapes allowed in a literal: \t \\ \xHH. */

@@ -19,9 +19,8 @@ struct handoff {
 	char name[16];
 };
 
-static void *worker(void *arg)
+void thread_begin(const char *name)
 {
-	struct handoff *h = arg;
 	sigset_t all;
 
 	/* signals are the main thread's to take, but for SIGPIPE: a write
@@ -29,7 +28,14 @@ static void *worker(void *arg)
 	sigfillset(&all);
 	sigdelset(&all, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	pthread_setname_np(pthread_self(), h->name); /* for top -H */
+	pthread_setname_np(pthread_self(), name); /* for top -H */
+}
+
+static void *worker(void *arg)
+{
+	struct handoff *h = arg;
+
+	thread_begin(h->name);
 	for (;;) {
 		struct buf *b;
 

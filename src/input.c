@@ -2,18 +2,17 @@
  * hand rather than through gzread so that truncation, corruption and junk
  * after the last member are each reported with the input's name and offset
  * (gzread silently ignores trailing junk). */
-#define _GNU_SOURCE /* pthread_setname_np */
 #include "input.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "handoff.h"
 #include "util.h"
 
 #define INBUF (256 * 1024)
@@ -299,11 +298,8 @@ static void *read_ahead(void *arg)
 {
 	struct input *in = arg;
 	struct ahead *a = in->ahead;
-	sigset_t all;
 
-	sigfillset(&all); /* signals are the main thread's to take */
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	pthread_setname_np(pthread_self(), "sipwhy-read"); /* for top -H */
+	thread_begin("sipwhy-read");
 	for (;;) {
 		struct slot *sl;
 

@@ -668,8 +668,8 @@ static int only_counted(const struct record *rec)
 	const char *meth;
 	size_t mlen;
 
-	if (rec->counted)
-		return 1;
+	if (rec->counted) /* decided on the framing thread */
+		return rec->counted > 0;
 	return !rec->truncated &&
 	       sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&
 	       ((status > 0 && status < 200) ||
@@ -826,10 +826,12 @@ static void on_record(void *ctx, const struct record *rec)
 		return;
 	}
 	memcpy(&c, rec, RECORD_FIXED);
-	/* a message only counted is known here: its text need not travel */
-	if (!rec->held && !s->r->story && only_counted(rec)) {
-		c.counted = 1;
-		c.text_len = 0;
+	/* decided here, once: the text of a message only counted need not
+	   travel */
+	if (!rec->held && !s->r->story) {
+		c.counted = only_counted(rec) ? 1 : -1;
+		if (c.counted > 0)
+			c.text_len = 0;
 	}
 	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len);
 	buf_add(b, &c, RECORD_FIXED);
