@@ -190,8 +190,8 @@ static void copy_group(struct framer *fr, const struct rx *rx, enum rxg id,
 	const char *g;
 	size_t gn;
 
-	if (!rx_group_id(rx, &fr->md, id, &g, &gn))
-		return;
+	if (rx->g[id] == 0 || !rx_group_id(rx, &fr->md, id, &g, &gn))
+		return; /* most patterns have few of the groups */
 	if (gn >= META_LEN)
 		gn = META_LEN - 1;
 	memcpy(dst, g, gn);
@@ -204,10 +204,12 @@ static void add_port(struct framer *fr, const struct rx *rx, enum rxg id,
                      char *dst)
 {
 	const char *g;
-	size_t gn, l = strlen(dst);
+	size_t gn, l;
 
-	if (!rx_group_id(rx, &fr->md, id, &g, &gn) || l == 0 ||
-	    l + 1 + gn >= META_LEN || memchr(dst, ':', l) != NULL)
+	if (rx->g[id] == 0 || !rx_group_id(rx, &fr->md, id, &g, &gn))
+		return;
+	l = strlen(dst);
+	if (l == 0 || l + 1 + gn >= META_LEN || memchr(dst, ':', l) != NULL)
 		return;
 	dst[l] = ':';
 	memcpy(dst + l + 1, g, gn);
@@ -251,7 +253,7 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 	const char *g;
 	size_t gn;
 
-	if (rx_group_id(rx, &fr->md, RXG_DIR, &g, &gn))
+	if (rx->g[RXG_DIR] && rx_group_id(rx, &fr->md, RXG_DIR, &g, &gn))
 		rec->dir = dir_word(g, gn);
 	copy_group(fr, rx, RXG_PEER, rec->peer);
 	copy_group(fr, rx, RXG_SRC, rec->src);
@@ -262,7 +264,7 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 	add_port(fr, rx, RXG_PEER_PORT, rec->peer);
 	add_port(fr, rx, RXG_SRC_PORT, rec->src);
 	add_port(fr, rx, RXG_DST_PORT, rec->dst);
-	if (!rec->time.set && fr->fmt->time_format &&
+	if (!rec->time.set && fr->fmt->time_format && rx->g[RXG_TIME] &&
 	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
 	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
 	        0)

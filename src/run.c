@@ -819,6 +819,8 @@ static void on_record(void *ctx, const struct record *rec)
 	struct src *s = ctx;
 	struct record c;
 	struct buf *b;
+	size_t ml[RECORD_NMETA], size = RECORD_FIXED;
+	char *o;
 	int i;
 
 	if (s->ho == NULL) {
@@ -833,13 +835,28 @@ static void on_record(void *ctx, const struct record *rec)
 		if (c.counted > 0)
 			c.text_len = 0;
 	}
+	/* one reservation, then plain copies: this runs for every record */
+	for (i = 0; i < RECORD_NMETA; i++) { /* mostly short or empty */
+		ml[i] = strlen(rec->peer + i * META_LEN);
+		size += ml[i] + 1;
+	}
 	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len);
-	buf_add(b, &c, RECORD_FIXED);
-	for (i = 0; i < RECORD_NMETA; i++) /* mostly short or empty */
-		put_bytes(b, rec->peer + i * META_LEN,
-		          strlen(rec->peer + i * META_LEN));
-	put_bytes(b, rec->text, c.text_len);
-	put_bytes(b, rec->raw, rec->raw_len);
+	buf_reserve(b, size + c.text_len + rec->raw_len + 2);
+	o = b->p + b->len;
+	memcpy(o, &c, RECORD_FIXED);
+	o += RECORD_FIXED;
+	for (i = 0; i < RECORD_NMETA; i++) {
+		memcpy(o, rec->peer + i * META_LEN, ml[i] + 1);
+		o += ml[i] + 1;
+	}
+	memcpy(o, rec->text, c.text_len);
+	o += c.text_len;
+	*o++ = '\0';
+	memcpy(o, rec->raw, rec->raw_len);
+	o += rec->raw_len;
+	*o++ = '\0';
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
 	handoff_push(s->ho);
 }
 

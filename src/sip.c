@@ -35,6 +35,11 @@ static const struct {
     {'y', "identity"},
 };
 
+static char lower_ascii(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 /* Headers looked up on every message get an id at parse time. */
 enum {
 	HID_OTHER,
@@ -75,13 +80,15 @@ static int header_id(const char *p, size_t n)
 	size_t k;
 	char c;
 
-	if (n == 0)
+	if (n == 0 || n > 14)
 		return HID_OTHER;
-	c = (char)tolower((unsigned char)p[0]);
+	c = lower_ascii(p[0]);
+	/* length and first letter leave one name, two for "c" and 7
+	   (Call-ID, Contact): this runs for every header parsed */
 	for (k = 0; k < ARRAY_LEN(known); k++) {
 		if (n == 1 ? c == known[k].compact
 		           : (n == known[k].len && c == known[k].name[0] &&
-		              span_ieq(p, n, known[k].name)))
+		              span_ieq(p + 1, n - 1, known[k].name + 1)))
 			return known[k].id;
 	}
 	return HID_OTHER;
@@ -279,12 +286,13 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 		return NULL;
 	}
 	for (k = 0; k < ARRAY_LEN(compact); k++)
-		if (span_ieq(name, nlen, compact[k].name))
+		if (lower_ascii(name[0]) == compact[k].name[0] &&
+		    span_ieq(name, nlen, compact[k].name))
 			c = compact[k].c;
 	for (k = 0; k < m->nh; k++) {
 		const struct sip_hdr *h = &m->h[k];
 
-		if (span_ieq(h->name, h->nlen, name) ||
+		if ((h->nlen == nlen && span_ieq(h->name, h->nlen, name)) ||
 		    (c && h->nlen == 1 &&
 		     tolower((unsigned char)h->name[0]) == c)) {
 			if (i == 0)
