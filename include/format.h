@@ -40,6 +40,7 @@ struct rx {
 	char *src;
 	int g[RXG_N]; /* group number, 0 if absent, -1 if the name repeats */
 	int first;    /* anchored: the byte every match starts with, or -1 */
+	int jit;      /* compiled by the JIT: matched by pcre2_jit_match */
 };
 
 #define FORMAT_MAX_FIELDS 8
@@ -92,6 +93,12 @@ const struct format *formats_find(const struct formats *fs, const char *name);
 int format_seq(const struct format *f, const char *p, size_t n, long long *v);
 /* Where F's literal is in P..P+N, or NULL (P when F has an empty one). */
 const char *literal_find(const struct format *f, const char *p, size_t n);
+/* The same, memchr on the literal's byte KEY (an index into it). */
+const char *literal_find_by(const struct format *f, size_t key, const char *p,
+                            size_t n);
+/* Which byte of F's literal is rarest in SAMPLE (N bytes of the log): the
+ * one to search for.  Ties keep the literal's own choice. */
+size_t literal_rarest(const struct format *f, const char *sample, size_t n);
 
 /* Detection: score each line with format_detect_line for every format, then
  * pick with formats_pick.  scores has fs->n entries. */

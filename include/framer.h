@@ -67,6 +67,7 @@ struct framer {
 	                     */
 	int keep_raw;
 	size_t max_record;
+	size_t lit_key; /* the byte of the format's literal searched for */
 	record_fn on_record;
 	noise_fn on_noise;
 	void *ctx;
@@ -90,6 +91,9 @@ struct framer {
 void framer_init(struct framer *fr, const struct format *fmt, const char *name,
                  int year, int ref_month, int keep_raw, record_fn on_record,
                  noise_fn on_noise, void *ctx);
+/* The first lines of the log, before any is framed: the byte of the
+ * format's literal that is rarest in them is the one searched for. */
+void framer_sample(struct framer *fr, const char *p, size_t n);
 void framer_line(struct framer *fr, const struct line *l);
 /* The input went quiet: close the open record if its SIP message is whole
  * by Content-Length (it would otherwise wait for the next record). */

@@ -53,8 +53,12 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 	if (rx->first >= 0 && (n == 0 || (unsigned char)p[0] != rx->first))
 		return 0;
 	m->subject = p;
-	rc = pcre2_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
-	                 match_context());
+	/* the JIT's own entry skips checks that cost as much as a short
+	   match; limits and errors are the same */
+	rc = rx->jit ? pcre2_jit_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
+	                               match_context())
+	             : pcre2_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
+	                           match_context());
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
@@ -172,7 +176,7 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 			rx->first = (int)unit;
 	}
 	/* JIT is an optimisation: if it fails the interpreter still works. */
-	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
+	rx->jit = pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0;
 	return 0;
 }
 
@@ -357,6 +361,29 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 const char *literal_find(const struct format *f, const char *p, size_t n)
 {
 	return find_keyed(p, n, f->literal, f->literal_len, f->literal_key);
+}
+
+const char *literal_find_by(const struct format *f, size_t key, const char *p,
+                            size_t n)
+{
+	if (key >= f->literal_len)
+		key = f->literal_key;
+	return find_keyed(p, n, f->literal, f->literal_len, key);
+}
+
+size_t literal_rarest(const struct format *f, const char *sample, size_t n)
+{
+	size_t count[256] = {0}, i, best = f->literal_key;
+
+	if (f->literal == NULL || f->literal_len == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		count[(unsigned char)sample[i]]++;
+	for (i = 0; i < f->literal_len; i++)
+		if (count[(unsigned char)f->literal[i]] <
+		    count[(unsigned char)f->literal[best]])
+			best = i;
+	return best;
 }
 
 /* Undo the C-like escapes allowed in a literal: \t \\ \xHH. */

@@ -31,6 +31,7 @@ void framer_init(struct framer *fr, const struct format *fmt, const char *name,
 	fr->ref_month = ref_month;
 	fr->keep_raw = keep_raw;
 	fr->max_record = DEFAULT_MAX_RECORD;
+	fr->lit_key = fmt->literal_key;
 	fr->stamp_has_year =
 	    fmt->time_format &&
 	    (strstr(fmt->time_format, "%Y") || strstr(fmt->time_format, "%s"));
@@ -562,7 +563,7 @@ static int is_start(struct framer *fr, const struct line *l)
 {
 	const struct format *f = fr->fmt;
 
-	if (f->literal && literal_find(f, l->p, l->len) == NULL)
+	if (f->literal && literal_find_by(f, fr->lit_key, l->p, l->len) == NULL)
 		return 0;
 	return fmatch(fr, &f->start, l->p, l->len) == 1;
 }
@@ -622,6 +623,11 @@ static void check_sequence(struct framer *fr, const struct line *l)
 			    n == 1 ? "" : "s");
 	}
 	fr->last_seq = (unsigned long long)v; /* a restart begins anew */
+}
+
+void framer_sample(struct framer *fr, const char *p, size_t n)
+{
+	fr->lit_key = literal_rarest(fr->fmt, p, n);
 }
 
 void framer_line(struct framer *fr, const struct line *l)

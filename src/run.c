@@ -1025,6 +1025,7 @@ static void start_framer(struct src *s)
 	framer_init(&s->fr, s->fmt, s->name, s->year, s->ref_month,
 	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
 	            on_record, on_noise, s);
+	framer_sample(&s->fr, s->det.p, s->det.len);
 	s->framing = 1;
 	pipeline_start(s);
 	for (i = 0; i < s->ndl; i++) {

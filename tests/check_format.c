@@ -70,11 +70,20 @@ START_TEST(test_prefilters)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->literal_key, 3); /* '[', punctuation */
 	for (i = 0; i < ARRAY_LEN(hay); i++) {
-		size_t n = strlen(hay[i]);
+		size_t n = strlen(hay[i]), k;
 
 		ck_assert_ptr_eq(literal_find(f, hay[i], n),
 				 memmem(hay[i], n, "On [", 4));
+		/* any byte of it may be the one searched for */
+		for (k = 0; k <= 4; k++)
+			ck_assert_ptr_eq(literal_find_by(f, k, hay[i], n),
+					 memmem(hay[i], n, "On [", 4));
 	}
+	/* the byte rarest in a sample of the log; ties keep '[' */
+	ck_assert_uint_eq(literal_rarest(f, "[[[ [OOn", 8), 1);
+	ck_assert_uint_eq(literal_rarest(f, "OOnn  [", 7), 3);
+	ck_assert_uint_eq(literal_rarest(f, "", 0), 3);
+	ck_assert_uint_eq(literal_rarest(f, "[[On", 4), 2);
 	rxm_init(&m);
 	ck_assert_int_eq(f->end.first, '-');
 	ck_assert_int_eq(rx_match(&f->end, "----", 4, &m), 1);
