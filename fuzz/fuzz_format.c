@@ -2,7 +2,9 @@
  * input holds a line "%%", what follows it is a log: it is scored for
  * detection and framed with the parsed format (user regular expressions
  * run under PCRE2's match limits).  Oracles: a parsed format has a name
- * and a start expression; the records it frames lie inside the log. */
+ * and a start expression; the records it frames lie inside the log; text
+ * left escaped by the framer (framer.defer) and undone later reads the
+ * same as text undone at once. */
 #define _GNU_SOURCE
 #include "common.h"
 #include "framer.h"
@@ -12,6 +14,7 @@
 struct ctx {
 	struct framer fr;
 	uint64_t records, noise;
+	struct buf texts; /* every record's whole text, NUL after each */
 };
 
 static void on_record(void *vctx, const struct record *r)
@@ -28,6 +31,14 @@ static void on_record(void *vctx, const struct record *r)
 	if (m && !r->truncated && !r->held)
 		(void)sip_parse(m, r->text, r->text_len);
 	free(m);
+	{
+		struct buf w = {0};
+
+		framer_whole_text(r, &w);
+		buf_add(&c->texts, w.p ? w.p : "", w.len);
+		buf_addc(&c->texts, '\0');
+		buf_free(&w);
+	}
 }
 
 static void on_noise(void *vctx, const struct line *l)
@@ -63,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct formats fs;
 			struct format *one[1];
 			unsigned score = 0;
-			struct ctx c;
+			struct ctx c[2];
 			struct lines ls;
 
 			one[0] = f;
@@ -83,15 +94,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				}
 				(void)formats_pick(&fs, &score);
 			}
-			memset(&c, 0, sizeof(c));
-			framer_init(&c.fr, f, "fuzz.log", 2025, (int)(ln % 13),
-			            (int)(ln & 1), on_record, on_noise, &c);
-			lines_init(&ls, 4096, on_line, &c);
-			lines_feed(&ls, lp, ln);
-			lines_finish(&ls);
-			framer_finish(&c.fr);
-			framer_free(&c.fr);
-			lines_free(&ls);
+			for (int defer = 0; defer < 2; defer++) {
+				memset(&c[defer], 0, sizeof(c[defer]));
+				framer_init(&c[defer].fr, f, "fuzz.log", 2025,
+				            (int)(ln % 13), (int)(ln & 1),
+				            on_record, on_noise, &c[defer]);
+				c[defer].fr.defer = defer;
+				lines_init(&ls, 4096, on_line, &c[defer]);
+				lines_feed(&ls, lp, ln);
+				lines_finish(&ls);
+				framer_finish(&c[defer].fr);
+				framer_free(&c[defer].fr);
+				lines_free(&ls);
+			}
+			FUZZ_CHECK(c[0].texts.len == c[1].texts.len &&
+			               (c[0].texts.len == 0 ||
+			                memcmp(c[0].texts.p, c[1].texts.p,
+			                       c[0].texts.len) == 0),
+			           "text undone later differs (%zu vs %zu "
+			           "bytes)",
+			           c[0].texts.len, c[1].texts.len);
+			buf_free(&c[0].texts);
+			buf_free(&c[1].texts);
 			free(lp);
 		}
 		format_free(f);

@@ -24,6 +24,8 @@ struct record {
 	int raw_nl;       /* raw ends with a line end */
 	const char *text; /* the unescaped SIP text */
 	size_t text_len;
+	size_t text_esc; /* 0, or where the part of text still in the
+	                    format's escapes begins (framer.defer) */
 	uint64_t first_line, last_line;
 	int truncated; /* over the size cap: not analysed */
 	int held;      /* a marker whose SIP text follows in later lines of
@@ -66,6 +68,9 @@ struct framer {
 	int stamp_has_year; /* the format's stamps carry a year (or are epoch)
 	                     */
 	int keep_raw;
+	int defer; /* a one-line record's text after its start line may stay
+	              escaped (text_esc): undone by framer_whole_text() on
+	              the thread that analyses it, not on the framing one */
 	size_t max_record;
 	size_t lit_key; /* the byte of the format's literal searched for */
 	record_fn on_record;
@@ -101,6 +106,10 @@ void framer_idle(struct framer *fr);
 /* Closes the open record and hands over the held ones. */
 void framer_finish(struct framer *fr);
 void framer_free(struct framer *fr);
+
+/* The text of REC with what the framer left escaped undone (REC's text
+ * as it is when text_esc is 0).  Safe on any thread. */
+void framer_whole_text(const struct record *rec, struct buf *out);
 
 /* Undo a format's line escapes (enum unescape bits), appending to OUT. */
 void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out);

@@ -102,7 +102,8 @@ struct run {
 	/* scratch */
 	struct sip_msg msg;
 	struct buf ob, cause, action;
-	int out_bol; /* output is at the start of a line */
+	struct buf wtext; /* a record's whole text (whole_record) */
+	int out_bol;      /* output is at the start of a line */
 };
 
 void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,

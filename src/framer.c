@@ -445,6 +445,49 @@ static void add_raw(struct framer *fr, const struct line *l)
 	fr->cur.rec.raw_nl = l->eol > 0;
 }
 
+/* A one-line record is looked at only up to its SIP start line (see
+ * track): the escapes are undone up to the line break after it, and the
+ * rest of the text is kept as it is, for the thread that analyses the
+ * record to undo (framer_whole_text), if the record is analysed at all.
+ * The text is cut only right after an escaped line break (#012), which no
+ * other escape overlaps, so undoing it in two parts gives the same text. */
+static void defer_unescape(struct asm *a, const char *p, size_t n, size_t eol)
+{
+	const char *e = p + n;
+	size_t done = 0;
+
+	while (done < n && a->sip_state == 0) {
+		const char *nl = p + done;
+		size_t end;
+
+		while ((nl = memchr(nl, '#', (size_t)(e - nl))) != NULL &&
+		       (e - nl < 4 || memcmp(nl + 1, "012", 3) != 0))
+			nl++;
+		end = nl ? (size_t)(nl - p) + 4 : n;
+
+		unescape_one(UNESC_SYSLOG, p + done, end - done, &a->text);
+		done = end;
+		track(a, eol, 1);
+	}
+	if (done < n) {
+		a->rec.text_esc = a->text.len;
+		buf_add(&a->text, p + done, n - done);
+	}
+}
+
+void framer_whole_text(const struct record *rec, struct buf *out)
+{
+	size_t k = rec->text_esc;
+
+	buf_clear(out);
+	if (k == 0 || k > rec->text_len) {
+		buf_add(out, rec->text, rec->text_len);
+		return;
+	}
+	buf_add(out, rec->text, k);
+	unescape_one(UNESC_SYSLOG, rec->text + k, rec->text_len - k, out);
+}
+
 /* Add a line's content (from offset OFF) to A's text; NEWLINE ends it
  * with a line break (not for a packet that may stop mid-line). */
 static void add_content(struct framer *fr, struct asm *a, const struct line *l,
@@ -480,7 +523,11 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 		for (i = 0; i < f->nfields; i++)
 			if (fmatch(fr, &f->fields[i], p, n) == 1)
 				capture(fr, &f->fields[i], &a->rec);
-	framer_unescape(f->unescape, p, n, &a->text);
+	if (fr->defer && f->unescape == UNESC_SYSLOG && f->oneline &&
+	    a == &fr->cur && !a->rec.part[0] && a->sip_state == 0)
+		defer_unescape(a, p, n, wire_eol(fr, l));
+	else
+		framer_unescape(f->unescape, p, n, &a->text);
 	/* a literal \r\n already ended the line (tshark's raw text) */
 	if (newline && !((f->unescape & UNESC_LITERAL_CRLF) && a->text.len &&
 	                 a->text.p[a->text.len - 1] == '\n'))
@@ -520,6 +567,18 @@ static size_t text_offset(struct framer *fr, const struct rx *rx,
 
 static void check_size(struct framer *fr)
 {
+	if (fr->cur.rec.text_esc && fr->cur.text.len > fr->max_record) {
+		/* the limit is on the text as analysed: undo the rest */
+		struct buf whole = {0};
+
+		fr->cur.rec.text = fr->cur.text.p;
+		fr->cur.rec.text_len = fr->cur.text.len;
+		framer_whole_text(&fr->cur.rec, &whole);
+		buf_clear(&fr->cur.text);
+		buf_add(&fr->cur.text, whole.p, whole.len);
+		buf_free(&whole);
+		fr->cur.rec.text_esc = 0;
+	}
 	if (fr->raw.len <= fr->max_record && fr->cur.text.len <= fr->max_record)
 		return;
 	diag_warn(fr->name,

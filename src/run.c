@@ -48,6 +48,7 @@ void run_free(struct run *r)
 	calls_free(r->calls);
 	summary_free(r->sum);
 	buf_free(&r->ob);
+	buf_free(&r->wtext);
 	buf_free(&r->cause);
 	buf_free(&r->action);
 }
@@ -679,6 +680,21 @@ static int only_counted(const struct record *rec)
 	         !(mlen == 3 && memcmp(meth, "BYE", 3) == 0)));
 }
 
+/* REC with its whole text: what the framer left escaped is undone here,
+ * on the thread that analyses records (see framer.defer). */
+static const struct record *
+whole_record(struct run *r, const struct record *rec, struct record *tmp)
+{
+	if (rec->text_esc == 0)
+		return rec;
+	framer_whole_text(rec, &r->wtext);
+	memcpy(tmp, rec, sizeof(*tmp));
+	tmp->text = r->wtext.p;
+	tmp->text_len = r->wtext.len;
+	tmp->text_esc = 0;
+	return tmp;
+}
+
 static void handle_record(struct src *s, const struct record *rec)
 {
 	struct run *r = s->r;
@@ -686,18 +702,20 @@ static void handle_record(struct src *s, const struct record *rec)
 	enum verdict v;
 	uint64_t first = 0;
 	struct event ev;
+	struct record whole;
 
 	if (r->story) {
-		story_record(s, rec);
+		story_record(s, whole_record(r, rec, &whole));
 		return;
 	}
 	summary_time(r->sum, &rec->time);
-	if (only_counted(rec)) {
+	if (only_counted(rec)) { /* the start line is never left escaped */
 		summary_totals(r->sum)->messages++;
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);
 		return;
 	}
+	rec = whole_record(r, rec, &whole);
 	if (rec->truncated || !sip_parse(m, rec->text, rec->text_len)) {
 		summary_totals(r->sum)->unrecognised++;
 		if (r->o.mode == OUT_ANNOTATED)
@@ -1025,6 +1043,7 @@ static void start_framer(struct src *s)
 	framer_init(&s->fr, s->fmt, s->name, s->year, s->ref_month,
 	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
 	            on_record, on_noise, s);
+	s->fr.defer = 1; /* the text is made whole in handle_record */
 	framer_sample(&s->fr, s->det.p, s->det.len);
 	s->framing = 1;
 	pipeline_start(s);

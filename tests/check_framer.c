@@ -8,20 +8,27 @@
 
 struct got {
 	struct buf log; /* "R first-last dir peer time|text" and "N no" */
+	int defer;      /* framer.defer for the next feed() */
+	int deferred;   /* records that came with text left escaped */
 };
 
 static void on_rec(void *ctx, const struct record *r)
 {
 	struct got *g = ctx;
 	char t[40];
+	struct buf whole = {0};
 
 	logtime_iso(&r->time, t, sizeof(t));
 	buf_printf(&g->log, "R %llu-%llu %d %s %s %s|",
 		   (unsigned long long)r->first_line,
 		   (unsigned long long)r->last_line, (int)r->dir, r->peer, t,
 		   r->truncated ? "T" : "-");
-	buf_add(&g->log, r->text, r->text_len);
+	if (r->text_esc)
+		g->deferred++;
+	framer_whole_text(r, &whole);
+	buf_add(&g->log, whole.p, whole.len);
 	buf_addc(&g->log, '\n');
+	buf_free(&whole);
 }
 
 static void on_noise(void *ctx, const struct line *l)
@@ -31,12 +38,13 @@ static void on_noise(void *ctx, const struct line *l)
 	buf_printf(&g->log, "N %llu\n", (unsigned long long)l->no);
 }
 
-static void feed(struct format *f, const char *text, struct got *g, size_t max)
+static void feed(const struct format *f, const char *text, struct got *g, size_t max)
 {
 	struct framer fr;
 	struct lines ls;
 
 	framer_init(&fr, f, "t", 2025, 0, 1, on_rec, on_noise, g);
+	fr.defer = g->defer;
 	if (max)
 		fr.max_record = max;
 	lines_init(&ls, 1 << 20, (line_fn)framer_line, &fr);
@@ -78,7 +86,7 @@ START_TEST(test_start_end_break)
 			       "end ^----$\n"
 			       "break ^BREAK\n"
 			       "time-format %H:%M:%S\n");
-	struct got g = {{0}};
+	struct got g = {0};
 
 	feed(f,
 	     "noise\n"
@@ -107,7 +115,7 @@ START_TEST(test_oneline_syslog)
 			       "unescape syslog-octal\n"
 			       "trailer \\s*\\[Time:(?<time>[^\\]]+)\\]\\s*$\n"
 			       "time-format %d-%m@%H:%M:%S.%f\n");
-	struct got g = {{0}};
+	struct got g = {0};
 
 	feed(f,
 	     "x [S=1] Incoming from 52.114.1.1:5061 ---- #012SIP/2.0 480 Gone #012CSeq: 1 INVITE #012 #012 [Time:19-12@12:45:02.514]\n"
@@ -122,12 +130,58 @@ START_TEST(test_oneline_syslog)
 }
 END_TEST
 
+/* Text left escaped after the start line and undone later reads the
+ * same as text undone at once, on the real AudioCodes format: escapes
+ * next to the cut, CRLF, a '#' that is no escape, a marker whose text
+ * follows (7.40), a record over the size cap. */
+START_TEST(test_deferred_unescape)
+{
+	struct formats fs = {0};
+	const struct format *f;
+	static const char *const cases[] = {
+	    "h [S=1] [SID=a:1:1] (N 1) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- #012SIP/2.0 486 Busy Here#015#012Via: ##012Reason: Q.850;cause=17#0#012X: #01#012#012 [Time:19-12@12:45:02.514]\n",
+	    "h [S=2] [SID=a:1:2] (N 2) ---- Outgoing SIP Message to 1.2.3.4:5060 from SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- INVITE sip:1@x SIP/2.0 #012Call-ID: c#0 #012CSeq: 1 INVITE#012#012v=0 # [Time:19-12@12:45:03.000]\n",
+	    "h [S=3] [SID=a:1:3] (N 3) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- [Time:19-12@12:45:04.000]\n"
+	    "h [S=4] [SID=a:1:3] #012BYE sip:1@x SIP/2.0#012Call-ID: d#012Content-Length: 0#012#012 [Time:19-12@12:45:04.100]\n",
+	    "h [S=5] [SID=a:1:5] (N 5) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- #012#012ACK sip:1@x SIP/2.0#012#012#012 [Time:19-12@12:45:05.000]\n",
+	    "h [S=6] [SID=a:1:6] (N 6) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- #012SIP/2.0 200 OK#012#001#002#003#004#005#006#007#010#011#012#013#014#015#016#017 [Time:19-12@12:45:06.000]\n",
+	};
+	size_t i;
+
+	ck_assert_int_eq(formats_load_dir(&fs, PATTERNS_DIR "/formats"), 0);
+	f = formats_find(&fs, "audiocodes-syslog");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct got now = {0}, later = {0};
+		size_t max;
+
+		for (max = 0; max <= 60; max += 60) {
+			buf_clear(&now.log);
+			buf_clear(&later.log);
+			later.defer = 1;
+			feed(f, cases[i], &now, max);
+			feed(f, cases[i], &later, max);
+			ck_assert_msg(strcmp(now.log.p, later.log.p) == 0,
+			              "case %zu cap %zu:\n%s\nvs\n%s", i, max,
+			              now.log.p, later.log.p);
+			ck_assert_int_eq(now.deferred, 0);
+		}
+		/* all but the marker alone leave text escaped without a cap */
+		if (i != 2)
+			ck_assert_int_ge(later.deferred, 1);
+		buf_free(&now.log);
+		buf_free(&later.log);
+	}
+	formats_free(&fs);
+}
+END_TEST
+
 START_TEST(test_complete_by_content_length)
 {
 	struct format *f = fmt("name t\n"
 			       "start (?<sip>SIP/2\\.0 \\d\\d\\d |[A-Z]+ sip:\\S+ SIP/2\\.0$)\n"
 			       "complete yes\n");
-	struct got g = {{0}};
+	struct got g = {0};
 
 	feed(f,
 	     "log: SIP/2.0 200 OK\n"
@@ -152,7 +206,7 @@ END_TEST
 START_TEST(test_size_cap)
 {
 	struct format *f = fmt("name t\nstart ^BEGIN$\n");
-	struct got g = {{0}};
+	struct got g = {0};
 
 	feed(f, "BEGIN\n0123456789\n0123456789\n0123456789\nBEGIN\nx\n", &g, 16);
 	/* the first record stops at the cap and is flagged, the rest of its
@@ -175,7 +229,7 @@ START_TEST(test_year_rollover)
 	                       "oneline yes\n"
 	                       "time-format %b %e %H:%M:%S\n");
 	const char *log = "Dec 31 23:59:58 X\nJan  1 00:00:02 X\n";
-	struct got g = {{0}};
+	struct got g = {0};
 	struct framer fr;
 	struct lines ls;
 	int pass;
@@ -207,7 +261,7 @@ START_TEST(test_split_entries_join)
 	struct format *f = fmt("name t\n"
 	                       "start ^E (?<part>\\d+) msg$\n"
 	                       "break ^E (?<part>\\d+)\\s*$\n");
-	struct got g = {{0}};
+	struct got g = {0};
 
 	feed(f,
 	     "E 7 msg\nSIP/2.0 480 X\nCall-ID: a\nE 7\nCSeq: 1 INVITE\n"
@@ -229,6 +283,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_unescape);
 	tcase_add_test(tc, test_start_end_break);
 	tcase_add_test(tc, test_oneline_syslog);
+	tcase_add_test(tc, test_deferred_unescape);
 	tcase_add_test(tc, test_complete_by_content_length);
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_year_rollover);
