@@ -10,11 +10,17 @@
 
 #include "util.h"
 
+/* ASCII digits, without the locale's table: stamps are parsed per record */
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static int num(const char **p, const char *e, int maxd, int *out)
 {
 	int v = 0, d = 0;
 
-	while (*p < e && d < maxd && isdigit((unsigned char)**p)) {
+	while (*p < e && d < maxd && is_digit(**p)) {
 		v = v * 10 + (**p - '0');
 		(*p)++;
 		d++;
@@ -107,7 +113,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			long f = 0;
 			int d = 0;
 
-			while (p < e && isdigit((unsigned char)*p)) {
+			while (p < e && is_digit(*p)) {
 				if (d < 6) {
 					f = f * 10 + (*p - '0');
 					d++;
@@ -127,7 +133,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			time_t tt;
 			struct tm tm;
 
-			while (p < e && isdigit((unsigned char)*p) && d < 12) {
+			while (p < e && is_digit(*p) && d < 12) {
 				epoch = epoch * 10 + (*p++ - '0');
 				d++;
 			}
@@ -148,7 +154,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 
 				p++;
 				d = 0;
-				while (p < e && isdigit((unsigned char)*p)) {
+				while (p < e && is_digit(*p)) {
 					if (d < 6) {
 						f = f * 10 + (*p - '0');
 						d++;

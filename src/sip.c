@@ -75,6 +75,21 @@ static const struct {
     {HID_USER_AGENT, 0, "user-agent", 10},
 };
 
+/* A header name (token characters, any case: a parsed name, or a name the
+ * code asks for) against a known name in
+ * small letters of the same length.  Among token characters only capital
+ * letters turn into a small letter or '-' when bit 0x20 is set, so one OR
+ * makes the comparison caseless. */
+static int token_eq(const char *p, size_t n, const char *lname)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((char)(p[i] | 0x20) != lname[i])
+			return 0;
+	return 1;
+}
+
 static int header_id(const char *p, size_t n)
 {
 	size_t k;
@@ -88,7 +103,7 @@ static int header_id(const char *p, size_t n)
 	for (k = 0; k < ARRAY_LEN(known); k++) {
 		if (n == 1 ? c == known[k].compact
 		           : (n == known[k].len && c == known[k].name[0] &&
-		              span_ieq(p + 1, n - 1, known[k].name + 1)))
+		              token_eq(p + 1, n - 1, known[k].name + 1)))
 			return known[k].id;
 	}
 	return HID_OTHER;

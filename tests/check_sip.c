@@ -167,6 +167,23 @@ START_TEST(test_mixed_case_names)
 	ck_assert_hdr(&M, "cseq", 0, "9 OPTIONS");
 	ck_assert_ptr_null(sip_header(&M, "call-id", 1));
 	ck_assert_ptr_null(sip_header(&M, "via", 0));
+	/* names one bit away from a known one are other headers: '_' and
+	   '.' for '-', '1' for 'l', '@'-like bytes are no token characters */
+	ck_assert_int_eq(parse("SIP/2.0 404 Not Found\n"
+			       "Call_ID: under\n"
+			       "Call.ID: dot\n"
+			       "Cal1-ID: one\n"
+			       "CONTACT: <sip:c@x>\n"
+			       "Content-Lengtj: 5\n"
+			       "CONTENT-LENGTH: 0\n"
+			       "\n"),
+			 1);
+	ck_assert_ptr_null(sip_header(&M, "call-id", 0));
+	ck_assert_hdr(&M, "call_id", 0, "under");
+	ck_assert_hdr(&M, "contact", 0, "<sip:c@x>");
+	ck_assert_hdr(&M, "content-length", 0, "0");
+	ck_assert_ptr_null(sip_header(&M, "content-length", 1));
+	ck_assert_int_eq(M.content_length, 0);
 }
 END_TEST
 
