@@ -795,7 +795,9 @@ _Static_assert(offsetof(struct record, part) ==
 struct item {
 	int kind, errors;
 	size_t n1, n2;
+	unsigned char ml[RECORD_NMETA]; /* a record's metadata lengths */
 };
+_Static_assert(META_LEN <= 256, "a metadata length fits a byte");
 
 static void put_bytes(struct buf *b, const void *p, size_t n)
 {
@@ -819,15 +821,19 @@ static void put_diags(struct src *s, struct buf *b)
 }
 
 /* An item's header, after the diagnostics that came before it. */
-static struct buf *put_item(struct src *s, int kind, size_t n1, size_t n2)
+static struct buf *put_item(struct src *s, int kind, size_t n1, size_t n2,
+                            const size_t *ml)
 {
 	struct buf *b = handoff_buf(s->ho);
 	struct item it = {0};
+	int i;
 
 	put_diags(s, b);
 	it.kind = kind;
 	it.n1 = n1;
 	it.n2 = n2;
+	for (i = 0; ml && i < RECORD_NMETA; i++)
+		it.ml[i] = (unsigned char)ml[i];
 	buf_add(b, &it, sizeof(it));
 	return b;
 }
@@ -858,7 +864,7 @@ static void on_record(void *ctx, const struct record *rec)
 		ml[i] = strlen(rec->peer + i * META_LEN);
 		size += ml[i] + 1;
 	}
-	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len);
+	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len, ml);
 	buf_reserve(b, size + c.text_len + rec->raw_len + 2);
 	o = b->p + b->len;
 	memcpy(o, &c, RECORD_FIXED);
@@ -889,7 +895,7 @@ static void on_noise(void *ctx, const struct line *l)
 	}
 	if (s->r->o.mode != OUT_ANNOTATED)
 		return; /* nothing to write */
-	b = put_item(s, IT_NOISE, l->len + l->eol, 0);
+	b = put_item(s, IT_NOISE, l->len + l->eol, 0, NULL);
 	buf_add(b, l, sizeof(*l));
 	put_bytes(b, l->p, l->len + l->eol);
 	handoff_push(s->ho);
@@ -914,10 +920,9 @@ static void take_batch(void *ctx, const char *p, size_t n)
 			memcpy(&rec, p, RECORD_FIXED);
 			p += RECORD_FIXED;
 			for (i = 0; i < RECORD_NMETA; i++) {
-				size_t k = strlen(p) + 1;
-
-				memcpy(rec.peer + i * META_LEN, p, k);
-				p += k;
+				memcpy(rec.peer + i * META_LEN, p,
+				       (size_t)it.ml[i] + 1);
+				p += it.ml[i] + 1;
 			}
 			rec.text = p;
 			p += it.n1 + 1;
