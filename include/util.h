@@ -9,6 +9,12 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ASCII lower case without the locale (tolower() is a call per byte) */
+static inline unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
 /* Allocation failure is fatal: these print a diagnostic and exit(2). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -497,6 +497,10 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	const char *p = l->p + off;
 	size_t n = l->len - off, so, eo;
 	int i;
+	/* a one-line record closes on its line, unless a later entry of the
+	   same 'part' may continue it: then, and for held markers, whether
+	   the message is whole decides; else only its start line is read */
+	int to_start = f->oneline && a == &fr->cur && !a->rec.part[0];
 
 	if (!first && f->strip.code && fmatch(fr, &f->strip, p, n) == 1) {
 		rx_span(&fr->md, &so, &eo);
@@ -523,8 +527,8 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 		for (i = 0; i < f->nfields; i++)
 			if (fmatch(fr, &f->fields[i], p, n) == 1)
 				capture(fr, &f->fields[i], &a->rec);
-	if (fr->defer && f->unescape == UNESC_SYSLOG && f->oneline &&
-	    a == &fr->cur && !a->rec.part[0] && a->sip_state == 0)
+	if (fr->defer && to_start && f->unescape == UNESC_SYSLOG &&
+	    a->sip_state == 0)
 		defer_unescape(a, p, n, wire_eol(fr, l));
 	else
 		framer_unescape(f->unescape, p, n, &a->text);
@@ -533,11 +537,7 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	                 a->text.p[a->text.len - 1] == '\n'))
 		buf_addc(&a->text, '\n');
 	a->rec.last_line = l->no;
-	/* a one-line record closes on its line, unless a later entry of the
-	   same 'part' may continue it: then, and for held markers, whether
-	   the message is whole decides */
-	track(a, wire_eol(fr, l),
-	      f->oneline && a == &fr->cur && !a->rec.part[0]);
+	track(a, wire_eol(fr, l), to_start);
 }
 
 static void reset_asm(struct asm *a, const struct line *l)

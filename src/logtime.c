@@ -10,17 +10,11 @@
 
 #include "util.h"
 
-/* ASCII digits, without the locale's table: stamps are parsed per record */
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int num(const char **p, const char *e, int maxd, int *out)
 {
 	int v = 0, d = 0;
 
-	while (*p < e && d < maxd && is_digit(**p)) {
+	while (*p < e && d < maxd && isdigit((unsigned char)**p)) {
 		v = v * 10 + (**p - '0');
 		(*p)++;
 		d++;
@@ -113,7 +107,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			long f = 0;
 			int d = 0;
 
-			while (p < e && is_digit(*p)) {
+			while (p < e && isdigit((unsigned char)*p)) {
 				if (d < 6) {
 					f = f * 10 + (*p - '0');
 					d++;
@@ -133,7 +127,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			time_t tt;
 			struct tm tm;
 
-			while (p < e && is_digit(*p) && d < 12) {
+			while (p < e && isdigit((unsigned char)*p) && d < 12) {
 				epoch = epoch * 10 + (*p++ - '0');
 				d++;
 			}
@@ -154,7 +148,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 
 				p++;
 				d = 0;
-				while (p < e && is_digit(*p)) {
+				while (p < e && isdigit((unsigned char)*p)) {
 					if (d < 6) {
 						f = f * 10 + (*p - '0');
 						d++;

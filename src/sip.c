@@ -35,11 +35,6 @@ static const struct {
     {'y', "identity"},
 };
 
-static char lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 /* Headers looked up on every message get an id at parse time. */
 enum {
 	HID_OTHER,
@@ -95,9 +90,9 @@ static int header_id(const char *p, size_t n)
 	size_t k;
 	char c;
 
-	if (n == 0 || n > 14)
+	if (n == 0)
 		return HID_OTHER;
-	c = lower_ascii(p[0]);
+	c = (char)ascii_lower((unsigned char)p[0]);
 	/* length and first letter leave one name, two for "c" and 7
 	   (Call-ID, Contact): this runs for every header parsed */
 	for (k = 0; k < ARRAY_LEN(known); k++) {
@@ -301,8 +296,7 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 		return NULL;
 	}
 	for (k = 0; k < ARRAY_LEN(compact); k++)
-		if (lower_ascii(name[0]) == compact[k].name[0] &&
-		    span_ieq(name, nlen, compact[k].name))
+		if (span_ieq(name, nlen, compact[k].name))
 			c = compact[k].c;
 	for (k = 0; k < m->nh; k++) {
 		const struct sip_hdr *h = &m->h[k];

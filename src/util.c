@@ -254,19 +254,13 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-/* ASCII lower case without the locale (tolower() is a call per byte) */
-static unsigned char lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 int span_ieq(const char *p, size_t n, const char *word)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (word[i] == '\0' ||
-		    lower((unsigned char)p[i]) != lower((unsigned char)word[i]))
+		if (word[i] == '\0' || ascii_lower((unsigned char)p[i]) !=
+		                           ascii_lower((unsigned char)word[i]))
 			return 0;
 	return word[n] == '\0';
 }
@@ -309,8 +303,8 @@ const char *span_icase_find(const char *p, size_t n, const char *needle)
 	if (m == 0)
 		return p;
 	for (i = 0; i + m <= n; i++)
-		if (lower((unsigned char)p[i]) ==
-		        lower((unsigned char)needle[0]) &&
+		if (ascii_lower((unsigned char)p[i]) ==
+		        ascii_lower((unsigned char)needle[0]) &&
 		    span_ieq(p + i, m, needle))
 			return p + i;
 	return NULL;
