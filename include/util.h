@@ -67,8 +67,17 @@ void diag_quiet(int on); /* suppress warnings (not errors) */
 int span_ieq(const char *p, size_t n, const char *word);
 /* Parse an unsigned decimal span; -1 if empty, not digits, or > max. */
 long long span_uint(const char *p, size_t n, long long max);
-/* Trim ASCII spaces and tabs from both ends of a span. */
-void span_trim(const char **p, size_t *n);
+/* Trim ASCII spaces and tabs from both ends of a span (inline: it runs
+ * for every header line). */
+static inline void span_trim(const char **p, size_t *n)
+{
+	while (*n && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
+		(*n)--;
+}
 /* Case-insensitive search for needle (ASCII) in a span. */
 const char *span_icase_find(const char *p, size_t n, const char *needle);
 

@@ -51,30 +51,11 @@ enum {
 	HID_USER_AGENT
 };
 
-static const struct {
-	int id;
-	char compact;
-	const char *name;
-	size_t len;
-} known[] = {
-    {HID_CALL_ID, 'i', "call-id", 7},
-    {HID_CSEQ, 0, "cseq", 4},
-    {HID_FROM, 'f', "from", 4},
-    {HID_TO, 't', "to", 2},
-    {HID_VIA, 'v', "via", 3},
-    {HID_CONTACT, 'm', "contact", 7},
-    {HID_CONTENT_LENGTH, 'l', "content-length", 14},
-    {HID_CONTENT_TYPE, 'c', "content-type", 12},
-    {HID_REASON, 0, "reason", 6},
-    {HID_SERVER, 0, "server", 6},
-    {HID_USER_AGENT, 0, "user-agent", 10},
-};
-
 /* A header name (token characters, any case: a parsed name, or a name the
- * code asks for) against a known name in
- * small letters of the same length.  Among token characters only capital
- * letters turn into a small letter or '-' when bit 0x20 is set, so one OR
- * makes the comparison caseless. */
+ * code asks for) against a known name in small letters of the same
+ * length.  Among token characters only capital letters turn into a small
+ * letter or '-' when bit 0x20 is set, so one OR makes the comparison
+ * caseless. */
 static int token_eq(const char *p, size_t n, const char *lname)
 {
 	size_t i;
@@ -85,62 +66,130 @@ static int token_eq(const char *p, size_t n, const char *lname)
 	return 1;
 }
 
+/* The id of a header name.  This runs for every header parsed: the length
+ * and the first letter leave at most one known name to compare. */
 static int header_id(const char *p, size_t n)
 {
-	size_t k;
-	char c;
+	char c = n ? (char)(p[0] | 0x20) : 0; /* a letter in small */
 
-	if (n == 0)
-		return HID_OTHER;
-	c = (char)ascii_lower((unsigned char)p[0]);
-	/* length and first letter leave one name, two for "c" and 7
-	   (Call-ID, Contact): this runs for every header parsed */
-	for (k = 0; k < ARRAY_LEN(known); k++) {
-		if (n == 1 ? c == known[k].compact
-		           : (n == known[k].len && c == known[k].name[0] &&
-		              token_eq(p + 1, n - 1, known[k].name + 1)))
-			return known[k].id;
+#define IS(len, name, id)                                                      \
+	(token_eq(p + 1, (len)-1, (name) + 1) ? (id) : HID_OTHER)
+	switch (n) {
+	case 1: /* compact forms (RFC 3261 section 7.3.3) */
+		switch (c) {
+		case 'i':
+			return HID_CALL_ID;
+		case 'f':
+			return HID_FROM;
+		case 't':
+			return HID_TO;
+		case 'v':
+			return HID_VIA;
+		case 'm':
+			return HID_CONTACT;
+		case 'l':
+			return HID_CONTENT_LENGTH;
+		case 'c':
+			return HID_CONTENT_TYPE;
+		}
+		break;
+	case 2:
+		if (c == 't')
+			return IS(2, "to", HID_TO);
+		break;
+	case 3:
+		if (c == 'v')
+			return IS(3, "via", HID_VIA);
+		break;
+	case 4:
+		if (c == 'c')
+			return IS(4, "cseq", HID_CSEQ);
+		if (c == 'f')
+			return IS(4, "from", HID_FROM);
+		break;
+	case 6:
+		if (c == 'r')
+			return IS(6, "reason", HID_REASON);
+		if (c == 's')
+			return IS(6, "server", HID_SERVER);
+		break;
+	case 7:
+		if (c == 'c' && (p[1] | 0x20) == 'a')
+			return IS(7, "call-id", HID_CALL_ID);
+		if (c == 'c')
+			return IS(7, "contact", HID_CONTACT);
+		break;
+	case 10:
+		if (c == 'u')
+			return IS(10, "user-agent", HID_USER_AGENT);
+		break;
+	case 12:
+		if (c == 'c')
+			return IS(12, "content-type", HID_CONTENT_TYPE);
+		break;
+	case 14:
+		if (c == 'c')
+			return IS(14, "content-length", HID_CONTENT_LENGTH);
+		break;
 	}
+#undef IS
 	return HID_OTHER;
 }
 
 /* RFC 3261 token characters: alphanumerics and -.!%*_+`'~ */
+static const unsigned char token[256] = {
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,  ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1,  ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1,  ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,  ['x'] = 1,
+    ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1,  ['D'] = 1,
+    ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,  ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,  ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['0'] = 1,  ['1'] = 1,
+    ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,  ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['-'] = 1, ['.'] = 1, ['!'] = 1,  ['%'] = 1,
+    ['*'] = 1, ['_'] = 1, ['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1};
+
 int sip_is_token_char(unsigned char c)
 {
-	static const unsigned char punct[256] = {
-	    ['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1,  ['*'] = 1,
-	    ['_'] = 1, ['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1};
+	return token[c];
+}
 
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || punct[c];
+/* "SIP/2.0" in any case: the 7 bytes at P */
+static int sip20(const char *p)
+{
+	/* | 0x20 makes only the two cases of a letter into its small one */
+	return (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' &&
+	       (p[2] | 0x20) == 'p' && p[3] == '/' && p[4] == '2' &&
+	       p[5] == '.' && p[6] == '0';
 }
 
 int sip_is_start_line(const char *p, size_t n)
 {
-	size_t i, sp1, sp2;
+	size_t i;
 
 	span_trim(&p, &n);
-	if (n >= 11 && (p[0] == 'S' || p[0] == 's') &&
-	    span_ieq(p, 8, "SIP/2.0 ") && isdigit((unsigned char)p[8]) &&
+	if (n < 11)
+		return 0;
+	if (sip20(p) && p[7] == ' ' && isdigit((unsigned char)p[8]) &&
 	    isdigit((unsigned char)p[9]) && isdigit((unsigned char)p[10]) &&
 	    (n == 11 || p[11] == ' '))
 		return 1;
-	if (n < 11 || !span_ieq(p + n - 8, 8, " SIP/2.0"))
+	/* METHOD SP Request-URI SP SIP/2.0 */
+	if (p[n - 8] != ' ' || !sip20(p + n - 7))
 		return 0;
 	for (i = 0; i < n && isupper((unsigned char)p[i]); i++)
 		;
 	if (i == 0 || i >= n || p[i] != ' ')
 		return 0;
-	sp1 = i;
-	for (sp2 = sp1 + 1; sp2 < n - 8 && p[sp2] != ' '; sp2++)
-		;
-	return sp2 == n - 8 && sp2 > sp1 + 1;
+	return n - 8 > i + 1 && memchr(p + i + 1, ' ', n - 8 - (i + 1)) == NULL;
 }
 
 static int parse_start(struct sip_msg *m, const char *p, size_t n)
 {
 	span_trim(&p, &n);
-	if (span_ieq(p, 8, "SIP/2.0 ")) {
+	if (sip20(p) && p[7] == ' ') {
 		m->is_response = 1;
 		m->status =
 		    (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
@@ -168,7 +217,7 @@ int sip_peek(const char *text, size_t len, int *status, const char **method,
 
 		if (sip_is_start_line(p, n)) {
 			span_trim(&q, &n);
-			if (span_ieq(q, 8, "SIP/2.0 ")) {
+			if (sip20(q) && q[7] == ' ') {
 				*status = (q[8] - '0') * 100 +
 				          (q[9] - '0') * 10 + (q[10] - '0');
 				*method = NULL;
@@ -220,13 +269,16 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			p = next;
 			continue;
 		}
-		span_trim(&q, &qn);
-		if (qn > 0 && q[qn - 1] == '\r')
-			qn--;
-		if (qn == 0) { /* the empty line: the body follows */
-			m->body = next;
-			m->body_len = (size_t)(end - next);
-			break;
+		/* only a line that starts blank may be the empty line */
+		if (n == 0 || *p == ' ' || *p == '\t' || *p == '\r') {
+			span_trim(&q, &qn);
+			if (qn > 0 && q[qn - 1] == '\r')
+				qn--;
+			if (qn == 0) { /* the empty line: the body follows */
+				m->body = next;
+				m->body_len = (size_t)(end - next);
+				break;
+			}
 		}
 		if ((*p == ' ' || *p == '\t') && last) {
 			/* folded continuation (RFC 3261 section 7.3.1) */
@@ -235,24 +287,20 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			continue;
 		}
 		{
-			const char *colon = memchr(p, ':', n);
-			size_t i, nl_;
+			/* a name of token characters, blanks, a colon */
+			size_t i = 0, nl_;
+			const char *colon;
 
-			if (colon == NULL) {
+			while (i < n && token[(unsigned char)p[i]])
+				i++;
+			nl_ = i;
+			while (i < n && (p[i] == ' ' || p[i] == '\t'))
+				i++;
+			if (nl_ == 0 || i == n || p[i] != ':') {
 				p = next; /* not a header: ignore the line */
 				continue;
 			}
-			nl_ = (size_t)(colon - p);
-			while (nl_ > 0 &&
-			       (p[nl_ - 1] == ' ' || p[nl_ - 1] == '\t'))
-				nl_--;
-			for (i = 0; i < nl_; i++)
-				if (!sip_is_token_char((unsigned char)p[i]))
-					break;
-			if (nl_ == 0 || i < nl_) {
-				p = next;
-				continue;
-			}
+			colon = p + i;
 			if (m->nh == SIP_MAX_HEADERS) {
 				m->dropped_headers++;
 				last = NULL;

@@ -286,16 +286,6 @@ long long span_uint(const char *p, size_t n, long long max)
 	return v;
 }
 
-void span_trim(const char **p, size_t *n)
-{
-	while (*n && (**p == ' ' || **p == '\t')) {
-		(*p)++;
-		(*n)--;
-	}
-	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
-		(*n)--;
-}
-
 const char *span_icase_find(const char *p, size_t n, const char *needle)
 {
 	size_t m = strlen(needle), i;

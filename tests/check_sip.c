@@ -315,6 +315,48 @@ START_TEST(test_non_header_lines_ignored)
 }
 END_TEST
 
+/* A name, blanks, then the colon: the blanks belong to neither; a name
+ * with anything else before its colon is not a header. */
+START_TEST(test_header_name_blanks)
+{
+	const char *t = "SIP/2.0 486 Busy Here\n"
+			"Call-ID : spaced\n"
+			"CSeq\t:\t1 INVITE\n"
+			"Reason x: not a name\n"
+			"Via;x: not a name\n"
+			"Max-Forwards:70\n"
+			"\n";
+	long num;
+	const char *meth;
+	size_t mlen;
+
+	ck_assert_int_eq(parse(t), 1);
+	ck_assert_uint_eq(M.nh, 3);
+	ck_assert_hdr(&M, "call-id", 0, "spaced");
+	ck_assert_span(M.h[0].name, M.h[0].nlen, "Call-ID");
+	ck_assert_int_eq(sip_cseq(&M, &num, &meth, &mlen), 0);
+	ck_assert_int_eq(num, 1);
+	ck_assert_hdr(&M, "max-forwards", 0, "70");
+	ck_assert_ptr_null(sip_header(&M, "reason", 0));
+	ck_assert_ptr_null(sip_header(&M, "via", 0));
+}
+END_TEST
+
+/* A line of blanks is the empty line (7.20 puts a space before each
+ * escaped line break); a header line is never taken for it. */
+START_TEST(test_blank_line_of_spaces)
+{
+	const char *t = "SIP/2.0 200 OK\r\n"
+			"Content-Length: 4\r\n"
+			" \t \r\n"
+			"body";
+
+	ck_assert_int_eq(parse(t), 1);
+	ck_assert_uint_eq(M.nh, 1);
+	ck_assert_span(M.body, M.body_len, "body");
+}
+END_TEST
+
 /* ---- Content-Length and body ---- */
 
 START_TEST(test_content_length_and_body)
@@ -418,6 +460,10 @@ START_TEST(test_is_start_line_true)
 	ck_assert_int_eq(is_start("BYE sip:sbc.example:5061;transport=tls SIP/2.0"), 1);
 	ck_assert_int_eq(is_start("  ACK sip:a@b SIP/2.0"), 1);
 	ck_assert_int_eq(is_start("SIP/2.0 480 Temporarily Unavailable\t"), 1);
+	/* the version in any case */
+	ck_assert_int_eq(is_start("sip/2.0 503 Service Unavailable"), 1);
+	ck_assert_int_eq(is_start("INVITE sip:x@y Sip/2.0"), 1);
+	ck_assert_int_eq(is_start("INVITE a SIP/2.0"), 1);
 }
 END_TEST
 
@@ -438,6 +484,9 @@ START_TEST(test_is_start_line_false)
 	ck_assert_int_eq(is_start("hello world"), 0);
 	ck_assert_int_eq(is_start("invite sip:x SIP/2.0"), 0);
 	ck_assert_int_eq(is_start("INVITE sip:x SIP/2.1"), 0);
+	ck_assert_int_eq(is_start("INVITE sip:x SIQ/2.0"), 0);
+	ck_assert_int_eq(is_start("INVITE sip:x\tSIP/2.0"), 0);
+	ck_assert_int_eq(is_start("SIP/2.0\t480 X"), 0);
 	ck_assert_int_eq(is_start("INVITE  SIP/2.0"), 0);
 	ck_assert_int_eq(is_start("INVITE sip:a b SIP/2.0"), 0);
 	ck_assert_int_eq(is_start("INVITE"), 0);
@@ -582,6 +631,8 @@ Suite *sip_suite(void)
 
 	tc = tcase_create("start");
 	tcase_add_test(tc, test_response_crlf);
+	tcase_add_test(tc, test_header_name_blanks);
+	tcase_add_test(tc, test_blank_line_of_spaces);
 	tcase_add_test(tc, test_request_lf);
 	tcase_add_test(tc, test_response_lf_no_final_newline);
 	tcase_add_test(tc, test_trailing_spaces);
