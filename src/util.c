@@ -272,6 +272,16 @@ long long span_uint(const char *p, size_t n, long long max)
 
 	if (n == 0)
 		return -1;
+	if (n <= 18) { /* below 10^18 < 2^63: no overflow to check for */
+		for (i = 0; i < n; i++) {
+			unsigned d = (unsigned)(unsigned char)p[i] - '0';
+
+			if (d > 9)
+				return -1;
+			v = v * 10 + (long long)d;
+		}
+		return v <= max ? v : -1;
+	}
 	for (i = 0; i < n; i++) {
 		int d;
 
