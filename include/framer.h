@@ -26,6 +26,8 @@ struct record {
 	size_t text_len;
 	size_t text_esc; /* 0, or where the part of text still in the
 	                    format's escapes begins (framer.defer) */
+	size_t start_off, start_len; /* the SIP start line in text, as the
+	                                framer met it (start_len 0: not met) */
 	uint64_t first_line, last_line;
 	int truncated; /* over the size cap: not analysed */
 	int held;      /* a marker whose SIP text follows in later lines of

@@ -36,6 +36,9 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len);
  * a response (0 for a request) and *METHOD the request's method. */
 int sip_peek(const char *text, size_t len, int *status, const char **method,
              size_t *mlen);
+/* The same for P..P+N, a line sip_is_start_line() said is a start line. */
+void sip_start_fields(const char *p, size_t n, int *status, const char **method,
+                      size_t *mlen);
 /* An RFC 3261 token character (header names): alphanumerics and
  * -.!%*_+`'~ (not NUL). */
 int sip_is_token_char(unsigned char c);

@@ -327,8 +327,11 @@ static void track(struct asm *a, size_t eol, int to_start)
 			qn--;
 		switch (a->sip_state) {
 		case 0:
-			if (sip_is_start_line(q, qn))
+			if (sip_is_start_line(q, qn)) {
 				a->sip_state = 1;
+				a->rec.start_off = (size_t)(q - a->text.p);
+				a->rec.start_len = qn;
+			}
 			break;
 		case 1:
 			span_trim(&q, &qn);

@@ -671,9 +671,14 @@ static int only_counted(const struct record *rec)
 
 	if (rec->counted) /* decided on the framing thread */
 		return rec->counted > 0;
-	return !rec->truncated &&
-	       sip_peek(rec->text, rec->text_len, &status, &meth, &mlen) &&
-	       ((status > 0 && status < 200) ||
+	if (rec->truncated)
+		return 0;
+	if (rec->start_len) /* met by the framer: not looked for again */
+		sip_start_fields(rec->text + rec->start_off, rec->start_len,
+		                 &status, &meth, &mlen);
+	else if (!sip_peek(rec->text, rec->text_len, &status, &meth, &mlen))
+		return 0;
+	return ((status > 0 && status < 200) ||
 	        (status == 0 &&
 	         !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
 	                         memcmp(meth, "CANCEL", 6) == 0)) &&

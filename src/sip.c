@@ -205,6 +205,22 @@ static int parse_start(struct sip_msg *m, const char *p, size_t n)
 	return 1;
 }
 
+void sip_start_fields(const char *p, size_t n, int *status, const char **method,
+                      size_t *mlen)
+{
+	span_trim(&p, &n);
+	if (sip20(p) && p[7] == ' ') {
+		*status =
+		    (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
+		*method = NULL;
+		*mlen = 0;
+	} else {
+		*status = 0;
+		*method = p;
+		*mlen = (size_t)((const char *)memchr(p, ' ', n) - p);
+	}
+}
+
 int sip_peek(const char *text, size_t len, int *status, const char **method,
              size_t *mlen)
 {
@@ -213,22 +229,9 @@ int sip_peek(const char *text, size_t len, int *status, const char **method,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		const char *q = p;
 
 		if (sip_is_start_line(p, n)) {
-			span_trim(&q, &n);
-			if (sip20(q) && q[7] == ' ') {
-				*status = (q[8] - '0') * 100 +
-				          (q[9] - '0') * 10 + (q[10] - '0');
-				*method = NULL;
-				*mlen = 0;
-			} else {
-				*status = 0;
-				*method = q;
-				*mlen =
-				    (size_t)((const char *)memchr(q, ' ', n) -
-				             q);
-			}
+			sip_start_fields(p, n, status, method, mlen);
 			return 1;
 		}
 		p = nl ? nl + 1 : end;
