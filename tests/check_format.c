@@ -187,6 +187,83 @@ START_TEST(test_match_limit)
 }
 END_TEST
 
+/* The AudioCodes start patterns are written so that their scans stop only
+ * at dashes: they must match where the plain forms (.*?---- before the
+ * direction) match, with the same groups and the same end, on lines that
+ * put dashes in the way. */
+START_TEST(test_audiocodes_start_forms)
+{
+	static const char *const names[] = {"audiocodes-syslog",
+					    "audiocodes-viewer"};
+	static const char *const lines[] = {
+	    "h [S=1] [SID=a:1:1] (N 1) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (Teams) TLS TO(#1) SocketID(1) ---- #012SIP/2.0 200 OK",
+	    "h [S=2] [SID=a:1:2] (N 2) ---- ---- Outgoing SIP Message to 1.2.3.4:5060 from SIPInterface #1 (x) UDP ----",
+	    "h [S=3] [SID=a:1:3] (N-3) --- - ----- Incoming SIP Message from 5.6.7.8:5061 to SIPInterface #2 (y) TLS ----",
+	    "h [S=4] [SID=a:1:4]---- Incoming SIP Message from 5.6.7.8:5061 to SIPInterface #2 (y) TLS ----",
+	    "h [S=5] [SID=a:1:5] (N 5) ---- Incoming SIP Message from ---- ---- Outgoing SIP Message to 9.9.9.9:5060 from SIPInterface #3 (z) UDP ----",
+	    "h [S=6] [SID=a:1:6] (N 6) -- -- --- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP ----",
+	    "h [S=7] [SID=a:1:7] (N 7) ----Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP ----",
+	    "h [S=8] [SID=a:1:8] (N 8) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP ---",
+	};
+	struct formats fs = {0};
+	size_t i, k;
+
+	ck_assert_int_eq(formats_load_dir(&fs, PATTERNS_DIR "/formats"), 0);
+	for (k = 0; k < ARRAY_LEN(names); k++) {
+		const struct format *f = formats_find(&fs, names[k]);
+		const char *src, *cut;
+		char plain[1024];
+		struct format *g;
+		struct buf def = {0};
+		struct rxm m1, m2;
+
+		ck_assert_ptr_nonnull(f);
+		/* the plain form: .*?---- in place of (?:[^-]*+-)+?--- */
+		src = f->start.src;
+		cut = strstr(src, "(?:[^-]*+-)+?--- ");
+		ck_assert_ptr_nonnull(cut);
+		snprintf(plain, sizeof(plain), "%.*s.*?---- %s",
+			 (int)(cut - src), src, cut + strlen("(?:[^-]*+-)+?--- "));
+		buf_printf(&def, "name plain\nstart %s\n", plain);
+		g = format_parse("plain.fmt", def.p, def.len);
+		ck_assert_ptr_nonnull(g);
+		rxm_init(&m1);
+		rxm_init(&m2);
+		for (i = 0; i < ARRAY_LEN(lines); i++) {
+			const char *l = lines[i];
+			size_t n = strlen(l), s1, e1, s2, e2;
+			int r1 = rx_match(&f->start, l, n, &m1);
+			int r2 = rx_match(&g->start, l, n, &m2);
+			const char *names_[] = {"key", "dir", "peer"};
+			size_t j;
+
+			ck_assert_msg(r1 == r2, "%s line %zu: %d vs %d", names[k],
+				      i + 1, r1, r2);
+			if (r1 != 1)
+				continue;
+			rx_span(&m1, &s1, &e1);
+			rx_span(&m2, &s2, &e2);
+			ck_assert_uint_eq(s1, s2);
+			ck_assert_uint_eq(e1, e2);
+			for (j = 0; j < ARRAY_LEN(names_); j++) {
+				const char *a, *b;
+				size_t an, bn;
+
+				ck_assert(rx_group(&f->start, &m1, names_[j], &a, &an));
+				ck_assert(rx_group(&g->start, &m2, names_[j], &b, &bn));
+				ck_assert_msg(an == bn && a == b, "%s line %zu group %s",
+					      names[k], i + 1, names_[j]);
+			}
+		}
+		rxm_free(&m1);
+		rxm_free(&m2);
+		buf_free(&def);
+		format_free(g);
+	}
+	formats_free(&fs);
+}
+END_TEST
+
 /* Each fixture's first lines pick its format. */
 START_TEST(test_detect_fixtures)
 {
@@ -261,6 +338,7 @@ Suite *format_suite(void)
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_detect_fixtures);
+	tcase_add_test(tc, test_audiocodes_start_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }
