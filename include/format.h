@@ -41,6 +41,7 @@ struct rx {
 	int g[RXG_N]; /* group number, 0 if absent, -1 if the name repeats */
 	int first;    /* anchored: the byte every match starts with, or -1 */
 	int jit;      /* compiled by the JIT: matched by pcre2_jit_match */
+	int meta;     /* has a group that names an end, a key or a part */
 };
 
 #define FORMAT_MAX_FIELDS 8

@@ -157,6 +157,18 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 		           : first != last ? -1
 		                           : (first[0] << 8) | first[1];
 	}
+	{
+		/* the groups framer.c's capture() copies into a record */
+		static const enum rxg meta[] = {
+		    RXG_PEER, RXG_SRC,       RXG_DST,      RXG_LOCAL,   RXG_KEY,
+		    RXG_PART, RXG_PEER_PORT, RXG_SRC_PORT, RXG_DST_PORT};
+		size_t k;
+
+		rx->meta = 0;
+		for (k = 0; k < sizeof(meta) / sizeof(meta[0]); k++)
+			if (rx->g[meta[k]])
+				rx->meta = 1;
+	}
 	/* An anchored pattern with a fixed first byte (^-{40}, tried on
 	   every line of a record) is ruled out without calling PCRE2;
 	   letters are left to PCRE2, which knows if (?i) applies. */

@@ -256,15 +256,17 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 
 	if (rx->g[RXG_DIR] && rx_group_id(rx, &fr->md, RXG_DIR, &g, &gn))
 		rec->dir = dir_word(g, gn);
-	copy_group(fr, rx, RXG_PEER, rec->peer);
-	copy_group(fr, rx, RXG_SRC, rec->src);
-	copy_group(fr, rx, RXG_DST, rec->dst);
-	copy_group(fr, rx, RXG_LOCAL, rec->local);
-	copy_group(fr, rx, RXG_KEY, rec->key);
-	copy_group(fr, rx, RXG_PART, rec->part);
-	add_port(fr, rx, RXG_PEER_PORT, rec->peer);
-	add_port(fr, rx, RXG_SRC_PORT, rec->src);
-	add_port(fr, rx, RXG_DST_PORT, rec->dst);
+	if (rx->meta) { /* a trailer or a field mostly has none of them */
+		copy_group(fr, rx, RXG_PEER, rec->peer);
+		copy_group(fr, rx, RXG_SRC, rec->src);
+		copy_group(fr, rx, RXG_DST, rec->dst);
+		copy_group(fr, rx, RXG_LOCAL, rec->local);
+		copy_group(fr, rx, RXG_KEY, rec->key);
+		copy_group(fr, rx, RXG_PART, rec->part);
+		add_port(fr, rx, RXG_PEER_PORT, rec->peer);
+		add_port(fr, rx, RXG_SRC_PORT, rec->src);
+		add_port(fr, rx, RXG_DST_PORT, rec->dst);
+	}
 	if (!rec->time.set && fr->fmt->time_format && rx->g[RXG_TIME] &&
 	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
 	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
