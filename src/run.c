@@ -866,7 +866,9 @@ static void on_record(void *ctx, const struct record *rec)
 	}
 	/* one reservation, then plain copies: this runs for every record */
 	for (i = 0; i < RECORD_NMETA; i++) { /* mostly short or empty */
-		ml[i] = strlen(rec->peer + i * META_LEN);
+		const char *m = rec->peer + i * META_LEN;
+
+		ml[i] = m[0] ? strlen(m) : 0;
 		size += ml[i] + 1;
 	}
 	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len, ml);
@@ -875,7 +877,9 @@ static void on_record(void *ctx, const struct record *rec)
 	memcpy(o, &c, RECORD_FIXED);
 	o += RECORD_FIXED;
 	for (i = 0; i < RECORD_NMETA; i++) {
-		memcpy(o, rec->peer + i * META_LEN, ml[i] + 1);
+		if (ml[i])
+			memcpy(o, rec->peer + i * META_LEN, ml[i]);
+		o[ml[i]] = '\0';
 		o += ml[i] + 1;
 	}
 	memcpy(o, rec->text, c.text_len);
@@ -925,8 +929,11 @@ static void take_batch(void *ctx, const char *p, size_t n)
 			memcpy(&rec, p, RECORD_FIXED);
 			p += RECORD_FIXED;
 			for (i = 0; i < RECORD_NMETA; i++) {
-				memcpy(rec.peer + i * META_LEN, p,
-				       (size_t)it.ml[i] + 1);
+				char *m = rec.peer + i * META_LEN;
+
+				if (it.ml[i])
+					memcpy(m, p, it.ml[i]);
+				m[it.ml[i]] = '\0';
 				p += it.ml[i] + 1;
 			}
 			rec.text = p;
