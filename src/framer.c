@@ -547,10 +547,14 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 
 static void reset_asm(struct asm *a, const struct line *l)
 {
-	struct buf keep = a->text;
-
-	memset(a, 0, sizeof(*a));
-	a->text = keep;
+	/* the metadata strings are emptied, not wiped: this runs for every
+	   record and they are most of its size */
+	memset(&a->rec, 0, RECORD_FIXED);
+	a->rec.peer[0] = a->rec.src[0] = a->rec.dst[0] = '\0';
+	a->rec.local[0] = a->rec.key[0] = a->rec.part[0] = '\0';
+	a->sip_state = 0;
+	a->body_left = 0;
+	a->scan = 0;
 	buf_clear(&a->text);
 	a->rec.dir = DIR_UNKNOWN;
 	a->rec.first_line = a->rec.last_line = l->no;
