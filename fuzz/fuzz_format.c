@@ -4,7 +4,8 @@
  * run under PCRE2's match limits).  Oracles: a parsed format has a name
  * and a start expression; the records it frames lie inside the log; text
  * left escaped by the framer (framer.defer) and undone later reads the
- * same as text undone at once. */
+ * same as text undone at once, and the part of it analysed (up to the end
+ * of the headers) is a prefix of it that sip_parse reads alike. */
 #define _GNU_SOURCE
 #include "common.h"
 #include "framer.h"
@@ -32,12 +33,30 @@ static void on_record(void *vctx, const struct record *r)
 		(void)sip_parse(m, r->text, r->text_len);
 	free(m);
 	{
-		struct buf w = {0};
+		struct buf w = {0}, h = {0};
+		struct sip_msg *m2 = malloc(sizeof(*m2));
 
 		framer_whole_text(r, &w);
 		buf_add(&c->texts, w.p ? w.p : "", w.len);
 		buf_addc(&c->texts, '\0');
+		/* the text analysed: a prefix of the whole that parses alike */
+		framer_head_text(r, &h);
+		FUZZ_CHECK(h.len <= w.len &&
+		               (h.len == 0 || memcmp(h.p, w.p, h.len) == 0),
+		           "head text is not a prefix of the whole text");
+		m = malloc(sizeof(*m));
+		if (m && m2) {
+			int a = sip_parse(m, w.p ? w.p : "", w.len);
+			int b = sip_parse(m2, h.p ? h.p : "", h.len);
+
+			FUZZ_CHECK(a == b && m->nh == m2->nh &&
+			               m->status == m2->status,
+			           "head text parses otherwise than the whole");
+		}
+		free(m);
+		free(m2);
 		buf_free(&w);
+		buf_free(&h);
 	}
 }
 

@@ -113,6 +113,10 @@ void framer_free(struct framer *fr);
  * as it is when text_esc is 0).  Safe on any thread. */
 void framer_whole_text(const struct record *rec, struct buf *out);
 
+/* The same up to the empty line after the headers: the text that
+ * sip_parse() reads (REC's whole text when nothing was left escaped). */
+void framer_head_text(const struct record *rec, struct buf *out);
+
 /* Undo a format's line escapes (enum unescape bits), appending to OUT. */
 void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out);
 

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 #define SIP_MAX_HEADERS 512
 
 struct sip_hdr {
@@ -39,6 +41,19 @@ int sip_peek(const char *text, size_t len, int *status, const char **method,
 /* The same for P..P+N, a line sip_is_start_line() said is a start line. */
 void sip_start_fields(const char *p, size_t n, int *status, const char **method,
                       size_t *mlen);
+/* Is the line P..P+N (without its LF) the empty line that ends a
+ * message's headers: blanks and at most one CR. */
+static inline int sip_blank_line(const char *p, size_t n)
+{
+	if (n == 0)
+		return 1;
+	if (*p != ' ' && *p != '\t' && *p != '\r')
+		return 0;
+	span_trim(&p, &n);
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	return n == 0;
+}
 /* An RFC 3261 token character (header names): alphanumerics and
  * -.!%*_+`'~ (not NUL). */
 int sip_is_token_char(unsigned char c);

@@ -54,6 +54,46 @@ void framer_free(struct framer *fr)
 	fr->nheld = 0;
 }
 
+/* rsyslog and syslog-ng write control bytes as #ooo.  The text only
+ * shrinks, so it is written in place.  With HEAD it stops after the empty
+ * line that ends a SIP message's headers (P starts a line). */
+static void syslog_octal(const char *p, size_t n, struct buf *out, int head)
+{
+	const char *e = p + n, *s = p;
+	char *o, *line;
+
+	buf_reserve(out, n);
+	o = line = out->p + out->len;
+	while (p < e) {
+		const char *h = memchr(p, '#', (size_t)(e - p));
+
+		if (h == NULL || e - h < 4)
+			break;
+		if (h[1] >= '0' && h[1] <= '3' && h[2] >= '0' && h[2] <= '7' &&
+		    h[3] >= '0' && h[3] <= '7') {
+			memcpy(o, s, (size_t)(h - s));
+			o += h - s;
+			*o++ = (char)((h[1] - '0') * 64 + (h[2] - '0') * 8 +
+			              (h[3] - '0'));
+			p = s = h + 4;
+			if (head && o[-1] == '\n') {
+				if (sip_blank_line(line,
+				                   (size_t)(o - 1 - line))) {
+					e = s; /* nothing after it is copied */
+					break;
+				}
+				line = o;
+			}
+		} else {
+			p = h + 1;
+		}
+	}
+	memcpy(o, s, (size_t)(e - s));
+	o += e - s;
+	out->len = (size_t)(o - out->p);
+	out->p[out->len] = '\0';
+}
+
 static void unescape_one(unsigned how, const char *p, size_t n, struct buf *out)
 {
 	const char *e = p + n, *s = p;
@@ -78,35 +118,9 @@ static void unescape_one(unsigned how, const char *p, size_t n, struct buf *out)
 		}
 		buf_add(out, s, (size_t)(e - s));
 		break;
-	case UNESC_SYSLOG: {
-		/* rsyslog and syslog-ng write control bytes as #ooo; the
-		   text only shrinks, so it is written in place */
-		char *o;
-
-		buf_reserve(out, n);
-		o = out->p + out->len;
-		while (p < e) {
-			const char *h = memchr(p, '#', (size_t)(e - p));
-
-			if (h == NULL || e - h < 4)
-				break;
-			if (h[1] >= '0' && h[1] <= '3' && h[2] >= '0' &&
-			    h[2] <= '7' && h[3] >= '0' && h[3] <= '7') {
-				memcpy(o, s, (size_t)(h - s));
-				o += h - s;
-				*o++ = (char)((h[1] - '0') * 64 +
-				              (h[2] - '0') * 8 + (h[3] - '0'));
-				p = s = h + 4;
-			} else {
-				p = h + 1;
-			}
-		}
-		memcpy(o, s, (size_t)(e - s));
-		o += e - s;
-		out->len = (size_t)(o - out->p);
-		out->p[out->len] = '\0';
+	case UNESC_SYSLOG:
+		syslog_octal(p, n, out, 0);
 		break;
-	}
 	case UNESC_LITERAL_CRLF:
 		/* tshark's raw text: "...\r\n" written out literally */
 		while (p + 1 < e) {
@@ -491,6 +505,21 @@ void framer_whole_text(const struct record *rec, struct buf *out)
 	}
 	buf_add(out, rec->text, k);
 	unescape_one(UNESC_SYSLOG, rec->text + k, rec->text_len - k, out);
+}
+
+void framer_head_text(const struct record *rec, struct buf *out)
+{
+	size_t k = rec->text_esc;
+
+	if (k == 0 || k > rec->text_len) {
+		framer_whole_text(rec, out);
+		return;
+	}
+	buf_clear(out);
+	buf_add(out, rec->text, k);
+	/* the escaped part starts on a line of its own, after the start
+	   line */
+	syslog_octal(rec->text + k, rec->text_len - k, out, 1);
 }
 
 /* Add a line's content (from offset OFF) to A's text; NEWLINE ends it

@@ -685,14 +685,19 @@ static int only_counted(const struct record *rec)
 	         !(mlen == 3 && memcmp(meth, "BYE", 3) == 0)));
 }
 
-/* REC with its whole text: what the framer left escaped is undone here,
- * on the thread that analyses records (see framer.defer). */
-static const struct record *
-whole_record(struct run *r, const struct record *rec, struct record *tmp)
+/* REC with its whole text, or with HEAD its text up to the end of its
+ * headers (all the analysis reads): what the framer left escaped is undone
+ * here, on the thread that analyses records (see framer.defer). */
+static const struct record *whole_record(struct run *r,
+                                         const struct record *rec,
+                                         struct record *tmp, int head)
 {
 	if (rec->text_esc == 0)
 		return rec;
-	framer_whole_text(rec, &r->wtext);
+	if (head)
+		framer_head_text(rec, &r->wtext);
+	else
+		framer_whole_text(rec, &r->wtext);
 	memcpy(tmp, rec, sizeof(*tmp));
 	tmp->text = r->wtext.p;
 	tmp->text_len = r->wtext.len;
@@ -710,7 +715,7 @@ static void handle_record(struct src *s, const struct record *rec)
 	struct record whole;
 
 	if (r->story) {
-		story_record(s, whole_record(r, rec, &whole));
+		story_record(s, whole_record(r, rec, &whole, 0));
 		return;
 	}
 	summary_time(r->sum, &rec->time);
@@ -720,7 +725,7 @@ static void handle_record(struct src *s, const struct record *rec)
 			out_record(r, rec);
 		return;
 	}
-	rec = whole_record(r, rec, &whole);
+	rec = whole_record(r, rec, &whole, 1);
 	if (rec->truncated || !sip_parse(m, rec->text, rec->text_len)) {
 		summary_totals(r->sum)->unrecognised++;
 		if (r->o.mode == OUT_ANNOTATED)

@@ -259,8 +259,6 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 		const char *le = nl ? nl : end;
 		const char *next = nl ? nl + 1 : end;
 		size_t n = (size_t)(le - p);
-		const char *q = p;
-		size_t qn = n;
 
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
@@ -272,16 +270,10 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			p = next;
 			continue;
 		}
-		/* only a line that starts blank may be the empty line */
-		if (n == 0 || *p == ' ' || *p == '\t' || *p == '\r') {
-			span_trim(&q, &qn);
-			if (qn > 0 && q[qn - 1] == '\r')
-				qn--;
-			if (qn == 0) { /* the empty line: the body follows */
-				m->body = next;
-				m->body_len = (size_t)(end - next);
-				break;
-			}
+		if (sip_blank_line(p, (size_t)(le - p))) {
+			m->body = next; /* the body follows */
+			m->body_len = (size_t)(end - next);
+			break;
 		}
 		if ((*p == ' ' || *p == '\t') && last) {
 			/* folded continuation (RFC 3261 section 7.3.1) */

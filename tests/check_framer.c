@@ -5,12 +5,46 @@
 
 #include "check.h"
 #include "framer.h"
+#include "sip.h"
 
 struct got {
 	struct buf log; /* "R first-last dir peer time|text" and "N no" */
 	int defer;      /* framer.defer for the next feed() */
 	int deferred;   /* records that came with text left escaped */
+	int head_cut;   /* records whose head text stops before the end */
+	int head_bad;   /* records whose head text parses otherwise */
 };
+
+static struct sip_msg m1, m2;
+
+/* framer_head_text() against framer_whole_text(): a prefix of it that
+ * sip_parse reads the same way. */
+static void check_head(struct got *g, const struct record *r,
+		       const struct buf *whole)
+{
+	struct buf head = {0};
+	size_t i;
+	int p1, p2;
+
+	framer_head_text(r, &head);
+	if (head.len > whole->len || memcmp(head.p, whole->p, head.len) != 0) {
+		g->head_bad++;
+		buf_free(&head);
+		return;
+	}
+	if (head.len < whole->len)
+		g->head_cut++;
+	p1 = sip_parse(&m1, whole->p, whole->len);
+	p2 = sip_parse(&m2, head.p, head.len);
+	if (p1 != p2 || m1.nh != m2.nh || m1.status != m2.status ||
+	    m1.method_len != m2.method_len)
+		g->head_bad++;
+	for (i = 0; p1 == p2 && i < m1.nh && i < m2.nh; i++)
+		if (m1.h[i].vlen != m2.h[i].vlen ||
+		    memcmp(m1.h[i].val, m2.h[i].val, m1.h[i].vlen) != 0)
+			g->head_bad++;
+	buf_free(&head);
+}
 
 static void on_rec(void *ctx, const struct record *r)
 {
@@ -26,6 +60,7 @@ static void on_rec(void *ctx, const struct record *r)
 	if (r->text_esc)
 		g->deferred++;
 	framer_whole_text(r, &whole);
+	check_head(g, r, &whole);
 	buf_add(&g->log, whole.p, whole.len);
 	buf_addc(&g->log, '\n');
 	buf_free(&whole);
@@ -169,6 +204,13 @@ START_TEST(test_deferred_unescape)
 		/* all but the marker alone leave text escaped without a cap */
 		if (i != 2)
 			ck_assert_int_ge(later.deferred, 1);
+		/* the text read for analysis parses as the whole text does;
+		   the INVITE's body and the lines after the ACK's empty line
+		   are not in it */
+		ck_assert_int_eq(now.head_bad, 0);
+		ck_assert_int_eq(later.head_bad, 0);
+		if (i == 1 || i == 3)
+			ck_assert_int_ge(later.head_cut, 1);
 		buf_free(&now.log);
 		buf_free(&later.log);
 	}
