@@ -39,7 +39,7 @@ struct record {
 	struct logtime time;
 	enum dir dir;
 	/* the strings last: a copy may take the part before them whole and
-	   only the used bytes of each (see meta_first) */
+	   only the used bytes of each (run.c's on_record) */
 	char peer[META_LEN], src[META_LEN], dst[META_LEN], local[META_LEN];
 	char key[META_LEN];
 	char part[META_LEN]; /* entries of one split message share it */

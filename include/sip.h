@@ -38,9 +38,10 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len);
  * a response (0 for a request) and *METHOD the request's method. */
 int sip_peek(const char *text, size_t len, int *status, const char **method,
              size_t *mlen);
-/* The same for P..P+N, a line sip_is_start_line() said is a start line. */
-void sip_start_fields(const char *p, size_t n, int *status, const char **method,
-                      size_t *mlen);
+/* The same for P..P+N, a line sip_is_start_line() said is a start line;
+ * returns 1 for a response. */
+int sip_start_fields(const char *p, size_t n, int *status, const char **method,
+                     size_t *mlen);
 /* Is the line P..P+N (without its LF) the empty line that ends a
  * message's headers: blanks and at most one CR. */
 static inline int sip_blank_line(const char *p, size_t n)

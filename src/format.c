@@ -165,7 +165,7 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 		size_t k;
 
 		rx->meta = 0;
-		for (k = 0; k < sizeof(meta) / sizeof(meta[0]); k++)
+		for (k = 0; k < ARRAY_LEN(meta); k++)
 			if (rx->g[meta[k]])
 				rx->meta = 1;
 	}

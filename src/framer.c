@@ -494,7 +494,10 @@ static void defer_unescape(struct asm *a, const char *p, size_t n, size_t eol)
 	}
 }
 
-void framer_whole_text(const struct record *rec, struct buf *out)
+/* REC's text with its escaped part undone, to its end or (HEAD) to the
+ * empty line after the headers; the escaped part starts on a line of its
+ * own, after the start line. */
+static void undeferred(const struct record *rec, struct buf *out, int head)
 {
 	size_t k = rec->text_esc;
 
@@ -504,22 +507,17 @@ void framer_whole_text(const struct record *rec, struct buf *out)
 		return;
 	}
 	buf_add(out, rec->text, k);
-	unescape_one(UNESC_SYSLOG, rec->text + k, rec->text_len - k, out);
+	syslog_octal(rec->text + k, rec->text_len - k, out, head);
+}
+
+void framer_whole_text(const struct record *rec, struct buf *out)
+{
+	undeferred(rec, out, 0);
 }
 
 void framer_head_text(const struct record *rec, struct buf *out)
 {
-	size_t k = rec->text_esc;
-
-	if (k == 0 || k > rec->text_len) {
-		framer_whole_text(rec, out);
-		return;
-	}
-	buf_clear(out);
-	buf_add(out, rec->text, k);
-	/* the escaped part starts on a line of its own, after the start
-	   line */
-	syslog_octal(rec->text + k, rec->text_len - k, out, 1);
+	undeferred(rec, out, 1);
 }
 
 /* Add a line's content (from offset OFF) to A's text; NEWLINE ends it

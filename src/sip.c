@@ -186,27 +186,8 @@ int sip_is_start_line(const char *p, size_t n)
 	return n - 8 > i + 1 && memchr(p + i + 1, ' ', n - 8 - (i + 1)) == NULL;
 }
 
-static int parse_start(struct sip_msg *m, const char *p, size_t n)
-{
-	span_trim(&p, &n);
-	if (sip20(p) && p[7] == ' ') {
-		m->is_response = 1;
-		m->status =
-		    (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
-		m->phrase = p + 11;
-		m->phrase_len = n - 11;
-		span_trim(&m->phrase, &m->phrase_len);
-		return 1;
-	}
-	m->method = p;
-	m->method_len = (size_t)((const char *)memchr(p, ' ', n) - p);
-	m->uri = p + m->method_len + 1;
-	m->uri_len = n - 8 - m->method_len - 1;
-	return 1;
-}
-
-void sip_start_fields(const char *p, size_t n, int *status, const char **method,
-                      size_t *mlen)
+int sip_start_fields(const char *p, size_t n, int *status, const char **method,
+                     size_t *mlen)
 {
 	span_trim(&p, &n);
 	if (sip20(p) && p[7] == ' ') {
@@ -214,10 +195,26 @@ void sip_start_fields(const char *p, size_t n, int *status, const char **method,
 		    (p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0');
 		*method = NULL;
 		*mlen = 0;
+		return 1;
+	}
+	*status = 0;
+	*method = p;
+	*mlen = (size_t)((const char *)memchr(p, ' ', n) - p);
+	return 0;
+}
+
+static void parse_start(struct sip_msg *m, const char *p, size_t n)
+{
+	span_trim(&p, &n);
+	m->is_response =
+	    sip_start_fields(p, n, &m->status, &m->method, &m->method_len);
+	if (m->is_response) {
+		m->phrase = p + 11;
+		m->phrase_len = n - 11;
+		span_trim(&m->phrase, &m->phrase_len);
 	} else {
-		*status = 0;
-		*method = p;
-		*mlen = (size_t)((const char *)memchr(p, ' ', n) - p);
+		m->uri = p + m->method_len + 1;
+		m->uri_len = n - 8 - m->method_len - 1;
 	}
 }
 
