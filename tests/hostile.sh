@@ -43,6 +43,16 @@ fi
 # builds run the small cases again under valgrind.
 asan=0
 grep -q __asan_init "$bin" 2>/dev/null && asan=1
+# Peak memory for the big inputs: bounded, not the benchmark's 32 MiB
+# target (bench/run.sh measures that).  The peak moves with the machine:
+# with transparent huge pages always on, a plain build's grows from 17 to
+# 18 MiB here and a ThreadSanitizer build's from 18 to 28 MiB (64 MiB on
+# another machine), its shadow memory multiplying what sipwhy touches.  So
+# 64 MiB for a plain build, 256 MiB for a sanitized one: either still
+# fails if the 100 MB line is held whole (a build with the line cap raised
+# to 256 MiB peaks at 290 MiB plain, 536 under ASan, 895 under TSan).
+rss_cap=65536
+grep -qE '__(asan|tsan|msan)_init' "$bin" 2>/dev/null && rss_cap=262144
 ASAN_OPTIONS="exitcode=98:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export ASAN_OPTIONS UBSAN_OPTIONS
@@ -271,7 +281,7 @@ if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f '%M' -o "$tmp/rss" $to "$bin" -o summary "$tmp/bomb.gz" >"$tmp/out" 2>"$tmp/err"
 	verdict "gzip bomb" "0" $? "$tmp/err"
 	kb=$(tail -n1 "$tmp/rss")
-	if [ "$kb" -lt 65536 ] 2>/dev/null; then ok; else no "gzip bomb: peak RSS $kb KiB (want < 64 MiB)"; fi
+	if [ "$kb" -lt $rss_cap ] 2>/dev/null; then ok; else no "gzip bomb: peak RSS $kb KiB (want < $rss_cap KiB)"; fi
 else
 	sw "gzip bomb" 0 0 -o summary "$tmp/bomb.gz"
 fi
@@ -360,7 +370,7 @@ if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f '%M' -o "$tmp/rss" $to "$bin" "$tmp/long.log" >"$tmp/out" 2>"$tmp/err"
 	verdict "100 MB line" 1 $? "$tmp/err"
 	kb=$(tail -n1 "$tmp/rss")
-	if [ "$kb" -lt 65536 ] 2>/dev/null; then ok; else no "100 MB line: peak RSS $kb KiB (want < 64 MiB)"; fi
+	if [ "$kb" -lt $rss_cap ] 2>/dev/null; then ok; else no "100 MB line: peak RSS $kb KiB (want < $rss_cap KiB)"; fi
 else
 	sw "100 MB line" 1 0 "$tmp/long.log"
 fi
