@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -77,6 +78,14 @@ static inline void span_trim(const char **p, size_t *n)
 	}
 	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
 		(*n)--;
+}
+/* Copy a span into DST of CAP bytes (CAP > 0) as a string, cut to fit. */
+static inline void span_copy(char *dst, size_t cap, const char *p, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, p, n);
+	dst[n] = '\0';
 }
 /* Case-insensitive search for needle (ASCII) in a span. */
 const char *span_icase_find(const char *p, size_t n, const char *needle);

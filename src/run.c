@@ -575,11 +575,11 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
 	w.peer[sizeof(w.peer) - 1] = '\0';
 	if ((h = sip_header(m, "from", 0)) != NULL) {
 		sip_uri_user(h->val, h->vlen, &u, &un);
-		snprintf(w.from, sizeof(w.from), "%.*s", (int)un, u);
+		span_copy(w.from, sizeof(w.from), u, un);
 	}
 	if ((h = sip_header(m, "to", 0)) != NULL) {
 		sip_uri_user(h->val, h->vlen, &u, &un);
-		snprintf(w.to, sizeof(w.to), "%.*s", (int)un, u);
+		span_copy(w.to, sizeof(w.to), u, un);
 	}
 	id = xmemdup(cid->val, cid->vlen);
 	w.call_id = id;

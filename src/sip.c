@@ -378,46 +378,73 @@ int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
 	return 0;
 }
 
+/* The URI schemes a From, To or Contact value may carry, each found at its
+ * first occurrence (in any case) by one pass over the value's colons: a
+ * scheme is the three or four letters before a colon.  at[] points after
+ * the colon, NULL where the scheme is absent. */
+enum { SCHEME_SIPS, SCHEME_SIP, SCHEME_TEL, NSCHEMES };
+
+static int icase3(const char *p, char a, char b, char c)
+{
+	/* with 0x20 set, only the two cases of a letter give that letter */
+	return (p[0] | 0x20) == a && (p[1] | 0x20) == b && (p[2] | 0x20) == c;
+}
+
+static void uri_schemes(const char *v, size_t n, const char *at[NSCHEMES])
+{
+	const char *c = v, *e = v + n;
+	size_t i;
+
+	at[SCHEME_SIPS] = at[SCHEME_SIP] = at[SCHEME_TEL] = NULL;
+	while (c < e && (c = memchr(c, ':', (size_t)(e - c))) != NULL) {
+		i = (size_t)(c - v);
+		if (i >= 4 && !at[SCHEME_SIPS] &&
+		    icase3(c - 4, 's', 'i', 'p') && (c[-1] | 0x20) == 's')
+			at[SCHEME_SIPS] = c + 1;
+		else if (i >= 3 && !at[SCHEME_SIP] &&
+		         icase3(c - 3, 's', 'i', 'p'))
+			at[SCHEME_SIP] = c + 1;
+		else if (i >= 3 && !at[SCHEME_TEL] &&
+		         icase3(c - 3, 't', 'e', 'l'))
+			at[SCHEME_TEL] = c + 1;
+		c++;
+	}
+}
+
 void sip_uri_user(const char *v, size_t n, const char **up, size_t *un)
 {
-	const char *s = NULL, *p, *e = v + n;
-	static const char *schemes[] = {"sips:", "sip:", "tel:"};
-	size_t k;
+	const char *at[NSCHEMES], *s, *p, *e = v + n;
 
-	for (k = 0; k < ARRAY_LEN(schemes) && s == NULL; k++)
-		s = span_icase_find(v, n, schemes[k]);
+	uri_schemes(v, n, at);
+	s = at[SCHEME_SIPS]  ? at[SCHEME_SIPS]
+	    : at[SCHEME_SIP] ? at[SCHEME_SIP]
+	                     : at[SCHEME_TEL];
 	if (s == NULL) {
 		*up = v;
 		*un = n;
 		span_trim(up, un);
 		return;
 	}
-	s = (const char *)memchr(s, ':', (size_t)(e - s)) + 1;
 	for (p = s; p < e && *p != '@' && *p != ';' && *p != '>' && *p != ' ' &&
 	            *p != '?';
 	     p++)
 		;
-	if (p < e && *p == '@') {
-		*up = s;
-		*un = (size_t)(p - s);
-		return;
-	}
-	/* tel: URIs and URIs without a user part: the number or host */
+	/* with or without a user part (a tel: URI, a bare host): up to the
+	   '@' or the end of the number or host */
 	*up = s;
 	*un = (size_t)(p - s);
 }
 
 void sip_uri_host(const char *v, size_t n, const char **hp, size_t *hn)
 {
-	const char *s = span_icase_find(v, n, "sip:"), *e = v + n, *p;
+	const char *at[NSCHEMES], *s, *e = v + n, *p;
 
 	*hp = NULL;
 	*hn = 0;
-	if (s == NULL)
-		s = span_icase_find(v, n, "sips:");
+	uri_schemes(v, n, at);
+	s = at[SCHEME_SIP] ? at[SCHEME_SIP] : at[SCHEME_SIPS];
 	if (s == NULL)
 		return;
-	s = (const char *)memchr(s, ':', (size_t)(e - s)) + 1;
 	for (p = s; p < e && *p != '>' && *p != ';' && *p != ' '; p++)
 		if (*p == '@')
 			s = p + 1;

@@ -548,6 +548,20 @@ START_TEST(test_uri_user)
 	uri_user("<sip:sbc.example.com:5061>;tag=z", "sbc.example.com:5061");
 	/* no URI at all: the trimmed value */
 	uri_user("  anonymous  ", "anonymous");
+	uri_user("abc: def", "abc: def");
+	uri_user(":", ":");
+	/* schemes in any case; sips: before sip: before tel:, wherever
+	   each is in the value */
+	uri_user("<SIPS:carol@chicago.example.com>", "carol");
+	uri_user("<TeL:+14255550100>", "+14255550100");
+	uri_user("\"tel:999\" <sip:bob@host>", "bob");
+	uri_user("<sip:bob@host>;x=\"sips:carol@host\"", "carol");
+	uri_user("sip:x@y", "x");
+	uri_user("<sip:>", "");
+	/* near-misses of a scheme are not one */
+	uri_user("<sop:a@b>", "<sop:a@b>");
+	uri_user("<ssip:a@b>", "a");
+	uri_user("<si:p:a@b>", "<si:p:a@b>");
 }
 END_TEST
 
@@ -575,6 +589,10 @@ START_TEST(test_uri_host)
 	uri_host("<sip:user@[2001:db8::1]:5060>", "[2001:db8::1]");
 	uri_host("<tel:+14255550100>", NULL);
 	uri_host("", NULL);
+	uri_host("<SIP:x@Host.Example:5060>", "Host.Example");
+	/* sip: before sips: */
+	uri_host("<sips:a@first.example>, <sip:b@second.example>", "second.example");
+	uri_host("<sips:>", "");
 }
 END_TEST
 

@@ -60,6 +60,22 @@ START_TEST(test_spans)
 }
 END_TEST
 
+START_TEST(test_span_copy)
+{
+	char d[5];
+
+	memset(d, 'x', sizeof(d));
+	span_copy(d, sizeof(d), "ab", 2);
+	ck_assert_str_eq(d, "ab");
+	span_copy(d, sizeof(d), "abcdefgh", 8); /* cut to fit */
+	ck_assert_str_eq(d, "abcd");
+	span_copy(d, sizeof(d), "abcd", 4); /* just fits */
+	ck_assert_str_eq(d, "abcd");
+	span_copy(d, 1, "abc", 3);
+	ck_assert_str_eq(d, "");
+}
+END_TEST
+
 START_TEST(test_grow)
 {
 	ck_assert_uint_ge(grow_cap(0, 1), 1);
@@ -159,6 +175,7 @@ Suite *util_suite(void)
 
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_spans);
+	tcase_add_test(tc, test_span_copy);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_handoff);
 	tcase_add_test(tc, test_held_diags);
