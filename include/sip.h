@@ -10,6 +10,23 @@
 
 #define SIP_MAX_HEADERS 512
 
+/* Headers looked up on every message get an id at parse time. */
+enum sip_hid {
+	SIP_HID_OTHER,
+	SIP_HID_CALL_ID,
+	SIP_HID_CSEQ,
+	SIP_HID_FROM,
+	SIP_HID_TO,
+	SIP_HID_VIA,
+	SIP_HID_CONTACT,
+	SIP_HID_CONTENT_LENGTH,
+	SIP_HID_CONTENT_TYPE,
+	SIP_HID_REASON,
+	SIP_HID_SERVER,
+	SIP_HID_USER_AGENT,
+	SIP_HID_N
+};
+
 struct sip_hdr {
 	const char *name, *val;
 	size_t nlen, vlen; /* val may span folded lines (CR/LF inside) */
@@ -25,7 +42,8 @@ struct sip_msg {
 	size_t method_len, uri_len;
 	struct sip_hdr h[SIP_MAX_HEADERS];
 	size_t nh;
-	size_t dropped_headers; /* headers past SIP_MAX_HEADERS */
+	unsigned short first[SIP_HID_N]; /* 1 + index of the first of each */
+	size_t dropped_headers;          /* headers past SIP_MAX_HEADERS */
 	const char *body;
 	size_t body_len;
 	long content_length; /* -1: no header */
@@ -65,6 +83,10 @@ int sip_is_start_line(const char *p, size_t n);
  * its compact form; NULL when there is none. */
 const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
                                  size_t i);
+/* The same for a header with an id (not SIP_HID_OTHER): no name to read,
+ * the first one found at once. */
+const struct sip_hdr *sip_header_id(const struct sip_msg *m, enum sip_hid id,
+                                    size_t i);
 /* CSeq number and method.  0 on success. */
 int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
              size_t *mlen);

@@ -192,7 +192,7 @@ static struct tx *find_tx(struct call *k, long cseq, const char *meth,
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
                            uint64_t line, uint64_t *first_line)
 {
-	const struct sip_hdr *id = sip_header(m, "call-id", 0);
+	const struct sip_hdr *id = sip_header_id(m, SIP_HID_CALL_ID, 0);
 	const char *meth;
 	size_t mlen;
 	long cseq;
@@ -245,7 +245,7 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 
 int calls_first_report(struct calls *c, const struct sip_msg *m)
 {
-	const struct sip_hdr *id = sip_header(m, "call-id", 0);
+	const struct sip_hdr *id = sip_header_id(m, SIP_HID_CALL_ID, 0);
 	const char *meth;
 	size_t mlen;
 	long cseq;

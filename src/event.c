@@ -145,7 +145,7 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 	           : r->dir == DIR_UNKNOWN && r->src[0] ? r->src
 	                                                : "";
 	for (i = 0;; i++) {
-		const struct sip_hdr *h = sip_header(m, "reason", i);
+		const struct sip_hdr *h = sip_header_id(m, SIP_HID_REASON, i);
 
 		if (h == NULL || ev->nreasons == REASON_MAX)
 			break;

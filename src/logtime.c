@@ -10,11 +10,18 @@
 
 #include "util.h"
 
-static int num(const char **p, const char *e, int maxd, int *out)
+/* ASCII digits only, whatever the locale (and without its table: this
+ * runs for every record) */
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static inline int num(const char **p, const char *e, int maxd, int *out)
 {
 	int v = 0, d = 0;
 
-	while (*p < e && d < maxd && isdigit((unsigned char)**p)) {
+	while (*p < e && d < maxd && is_digit(**p)) {
 		v = v * 10 + (**p - '0');
 		(*p)++;
 		d++;
@@ -107,7 +114,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			long f = 0;
 			int d = 0;
 
-			while (p < e && isdigit((unsigned char)*p)) {
+			while (p < e && is_digit(*p)) {
 				if (d < 6) {
 					f = f * 10 + (*p - '0');
 					d++;
@@ -127,7 +134,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			time_t tt;
 			struct tm tm;
 
-			while (p < e && isdigit((unsigned char)*p) && d < 12) {
+			while (p < e && is_digit(*p) && d < 12) {
 				epoch = epoch * 10 + (*p++ - '0');
 				d++;
 			}
@@ -148,7 +155,7 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 
 				p++;
 				d = 0;
-				while (p < e && isdigit((unsigned char)*p)) {
+				while (p < e && is_digit(*p)) {
 					if (d < 6) {
 						f = f * 10 + (*p - '0');
 						d++;

@@ -558,7 +558,7 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
                          const struct record *rec)
 {
 	struct invite_watch w;
-	const struct sip_hdr *cid = sip_header(m, "call-id", 0), *h;
+	const struct sip_hdr *cid = sip_header_id(m, SIP_HID_CALL_ID, 0), *h;
 	const char *meth, *u;
 	size_t mlen, un;
 	char *id;
@@ -573,11 +573,11 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
 	w.dir = rec->dir;
 	memcpy(w.peer, rec->peer[0] ? rec->peer : rec->dst, sizeof(w.peer));
 	w.peer[sizeof(w.peer) - 1] = '\0';
-	if ((h = sip_header(m, "from", 0)) != NULL) {
+	if ((h = sip_header_id(m, SIP_HID_FROM, 0)) != NULL) {
 		sip_uri_user(h->val, h->vlen, &u, &un);
 		span_copy(w.from, sizeof(w.from), u, un);
 	}
-	if ((h = sip_header(m, "to", 0)) != NULL) {
+	if ((h = sip_header_id(m, SIP_HID_TO, 0)) != NULL) {
 		sip_uri_user(h->val, h->vlen, &u, &un);
 		span_copy(w.to, sizeof(w.to), u, un);
 	}
@@ -598,7 +598,7 @@ static int bye_abnormal(const struct sip_msg *m)
 	size_t n = 0, i;
 	const struct sip_hdr *h;
 
-	for (i = 0; (h = sip_header(m, "reason", i)) != NULL; i++)
+	for (i = 0; (h = sip_header_id(m, SIP_HID_REASON, i)) != NULL; i++)
 		n = reason_parse(h->val, h->vlen, rs, n);
 	for (i = 0; i < n; i++) {
 		if (rs[i].cause < 0)

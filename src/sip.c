@@ -35,22 +35,6 @@ static const struct {
     {'y', "identity"},
 };
 
-/* Headers looked up on every message get an id at parse time. */
-enum {
-	HID_OTHER,
-	HID_CALL_ID,
-	HID_CSEQ,
-	HID_FROM,
-	HID_TO,
-	HID_VIA,
-	HID_CONTACT,
-	HID_CONTENT_LENGTH,
-	HID_CONTENT_TYPE,
-	HID_REASON,
-	HID_SERVER,
-	HID_USER_AGENT
-};
-
 /* A header name (token characters, any case: a parsed name, or a name the
  * code asks for) against a known name in small letters of the same
  * length.  Among token characters only capital letters turn into a small
@@ -73,67 +57,67 @@ static int header_id(const char *p, size_t n)
 	char c = n ? (char)(p[0] | 0x20) : 0; /* a letter in small */
 
 #define IS(len, name, id)                                                      \
-	(token_eq(p + 1, (len)-1, (name) + 1) ? (id) : HID_OTHER)
+	(token_eq(p + 1, (len)-1, (name) + 1) ? (id) : SIP_HID_OTHER)
 	switch (n) {
 	case 1: /* compact forms (RFC 3261 section 7.3.3) */
 		switch (c) {
 		case 'i':
-			return HID_CALL_ID;
+			return SIP_HID_CALL_ID;
 		case 'f':
-			return HID_FROM;
+			return SIP_HID_FROM;
 		case 't':
-			return HID_TO;
+			return SIP_HID_TO;
 		case 'v':
-			return HID_VIA;
+			return SIP_HID_VIA;
 		case 'm':
-			return HID_CONTACT;
+			return SIP_HID_CONTACT;
 		case 'l':
-			return HID_CONTENT_LENGTH;
+			return SIP_HID_CONTENT_LENGTH;
 		case 'c':
-			return HID_CONTENT_TYPE;
+			return SIP_HID_CONTENT_TYPE;
 		}
 		break;
 	case 2:
 		if (c == 't')
-			return IS(2, "to", HID_TO);
+			return IS(2, "to", SIP_HID_TO);
 		break;
 	case 3:
 		if (c == 'v')
-			return IS(3, "via", HID_VIA);
+			return IS(3, "via", SIP_HID_VIA);
 		break;
 	case 4:
 		if (c == 'c')
-			return IS(4, "cseq", HID_CSEQ);
+			return IS(4, "cseq", SIP_HID_CSEQ);
 		if (c == 'f')
-			return IS(4, "from", HID_FROM);
+			return IS(4, "from", SIP_HID_FROM);
 		break;
 	case 6:
 		if (c == 'r')
-			return IS(6, "reason", HID_REASON);
+			return IS(6, "reason", SIP_HID_REASON);
 		if (c == 's')
-			return IS(6, "server", HID_SERVER);
+			return IS(6, "server", SIP_HID_SERVER);
 		break;
 	case 7:
 		if (c == 'c' && (p[1] | 0x20) == 'a')
-			return IS(7, "call-id", HID_CALL_ID);
+			return IS(7, "call-id", SIP_HID_CALL_ID);
 		if (c == 'c')
-			return IS(7, "contact", HID_CONTACT);
+			return IS(7, "contact", SIP_HID_CONTACT);
 		break;
 	case 10:
 		if (c == 'u')
-			return IS(10, "user-agent", HID_USER_AGENT);
+			return IS(10, "user-agent", SIP_HID_USER_AGENT);
 		break;
 	case 12:
 		if (c == 'c')
-			return IS(12, "content-type", HID_CONTENT_TYPE);
+			return IS(12, "content-type", SIP_HID_CONTENT_TYPE);
 		break;
 	case 14:
 		if (c == 'c')
-			return IS(14, "content-length", HID_CONTENT_LENGTH);
+			return IS(14, "content-length", SIP_HID_CONTENT_LENGTH);
 		break;
 	}
 #undef IS
-	return HID_OTHER;
+	return SIP_HID_OTHER;
 }
 
 /* RFC 3261 token characters: alphanumerics and -.!%*_+`'~ */
@@ -247,6 +231,7 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 	m->phrase = m->method = m->uri = NULL;
 	m->phrase_len = m->method_len = m->uri_len = 0;
 	m->nh = 0;
+	memset(m->first, 0, sizeof(m->first));
 	m->dropped_headers = 0;
 	m->body = NULL;
 	m->body_len = 0;
@@ -303,6 +288,8 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			last->name = p;
 			last->nlen = nl_;
 			last->id = header_id(p, nl_);
+			if (m->first[last->id] == 0)
+				m->first[last->id] = (unsigned short)m->nh;
 			last->val = colon + 1;
 			last->vlen = (size_t)(p + n - (colon + 1));
 			span_trim(&last->val, &last->vlen);
@@ -312,7 +299,8 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 	if (!started)
 		return 0;
 	{
-		const struct sip_hdr *cl = sip_header(m, "content-length", 0);
+		const struct sip_hdr *cl =
+		    sip_header_id(m, SIP_HID_CONTENT_LENGTH, 0);
 
 		if (cl)
 			m->content_length =
@@ -321,20 +309,29 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 	return 1;
 }
 
+const struct sip_hdr *sip_header_id(const struct sip_msg *m, enum sip_hid id,
+                                    size_t i)
+{
+	size_t k;
+
+	if (id <= SIP_HID_OTHER || id >= SIP_HID_N || m->first[id] == 0)
+		return NULL;
+	for (k = m->first[id] - 1u; k < m->nh; k++)
+		if (m->h[k].id == (int)id && i-- == 0)
+			return &m->h[k];
+	return NULL;
+}
+
 const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
                                  size_t i)
 {
 	size_t nlen = strlen(name), k;
 	/* queries use full names: a one-letter query is not a compact form */
-	int id = nlen > 1 ? header_id(name, nlen) : HID_OTHER;
+	int id = nlen > 1 ? header_id(name, nlen) : SIP_HID_OTHER;
 	char c = 0;
 
-	if (id != HID_OTHER) {
-		for (k = 0; k < m->nh; k++)
-			if (m->h[k].id == id && i-- == 0)
-				return &m->h[k];
-		return NULL;
-	}
+	if (id != SIP_HID_OTHER)
+		return sip_header_id(m, (enum sip_hid)id, i);
 	for (k = 0; k < ARRAY_LEN(compact); k++)
 		if (span_ieq(name, nlen, compact[k].name))
 			c = compact[k].c;
@@ -355,7 +352,7 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
              size_t *mlen)
 {
-	const struct sip_hdr *h = sip_header(m, "cseq", 0);
+	const struct sip_hdr *h = sip_header_id(m, SIP_HID_CSEQ, 0);
 	const char *p, *e;
 	long long v;
 

@@ -79,7 +79,7 @@ static void add_set(char **set, int *n, const char *p, size_t len)
 
 static const struct sip_hdr *call_id(const struct sip_msg *m)
 {
-	return sip_header(m, "call-id", 0);
+	return sip_header_id(m, SIP_HID_CALL_ID, 0);
 }
 
 void story_scan(struct story *st, const struct record *rec,

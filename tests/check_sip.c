@@ -233,6 +233,46 @@ START_TEST(test_compact_and_full_mixed)
 }
 END_TEST
 
+/* By id: the same headers as by name, the first found at once and the
+ * repeats after it; a message parsed after another forgets its ids. */
+START_TEST(test_header_by_id)
+{
+	const char *t = "INVITE sip:a@b SIP/2.0\r\n"
+			"X-First: 1\r\n"
+			"Reason: Q.850;cause=16\r\n"
+			"i: id@host\r\n"
+			"Subject: s\r\n"
+			"REASON: SIP;cause=480\r\n"
+			"f: <sip:alice@host>\r\n"
+			"\r\n";
+	const struct sip_hdr *h;
+
+	ck_assert_int_eq(parse(t), 1);
+	h = sip_header_id(&M, SIP_HID_REASON, 0);
+	ck_assert_ptr_eq(h, sip_header(&M, "reason", 0));
+	ck_assert_span(h->val, h->vlen, "Q.850;cause=16");
+	h = sip_header_id(&M, SIP_HID_REASON, 1);
+	ck_assert_ptr_eq(h, sip_header(&M, "reason", 1));
+	ck_assert_span(h->val, h->vlen, "SIP;cause=480");
+	ck_assert_ptr_null(sip_header_id(&M, SIP_HID_REASON, 2));
+	h = sip_header_id(&M, SIP_HID_CALL_ID, 0);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_span(h->val, h->vlen, "id@host");
+	h = sip_header_id(&M, SIP_HID_FROM, 0);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_span(h->val, h->vlen, "<sip:alice@host>");
+	ck_assert_ptr_null(sip_header_id(&M, SIP_HID_TO, 0));
+	/* no id for the others, and none out of range */
+	ck_assert_ptr_null(sip_header_id(&M, SIP_HID_OTHER, 0));
+	ck_assert_ptr_null(sip_header_id(&M, SIP_HID_N, 0));
+	ck_assert_ptr_null(sip_header_id(&M, (enum sip_hid)-1, 0));
+	ck_assert_int_eq(parse("SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n"), 1);
+	ck_assert_ptr_null(sip_header_id(&M, SIP_HID_REASON, 0));
+	ck_assert_ptr_null(sip_header_id(&M, SIP_HID_CALL_ID, 0));
+	ck_assert_ptr_nonnull(sip_header_id(&M, SIP_HID_CSEQ, 0));
+}
+END_TEST
+
 START_TEST(test_repeated_headers)
 {
 	const char *t = "SIP/2.0 480 Temporarily Unavailable\r\n"
@@ -665,6 +705,7 @@ Suite *sip_suite(void)
 	tcase_add_test(tc, test_mixed_case_names);
 	tcase_add_test(tc, test_compact_forms);
 	tcase_add_test(tc, test_compact_and_full_mixed);
+	tcase_add_test(tc, test_header_by_id);
 	tcase_add_test(tc, test_repeated_headers);
 	tcase_add_test(tc, test_folded_header);
 	tcase_add_test(tc, test_non_header_lines_ignored);
