@@ -42,12 +42,10 @@ struct record {
 	   only the used bytes of each (run.c's on_record) */
 	char peer[META_LEN], src[META_LEN], dst[META_LEN], local[META_LEN];
 	char key[META_LEN];
-	char part[META_LEN];  /* entries of one split message share it */
-	char stamp[META_LEN]; /* the time stamp's text, while it waits to be
-	                         read into time (framer.defer_time) */
+	char part[META_LEN]; /* entries of one split message share it */
 };
 #define RECORD_FIXED offsetof(struct record, peer)
-#define RECORD_NMETA 7 /* peer .. stamp, META_LEN apart */
+#define RECORD_NMETA 6 /* peer .. part, META_LEN apart */
 
 typedef void (*record_fn)(void *ctx, const struct record *r);
 typedef void (*noise_fn)(void *ctx, const struct line *l);
@@ -75,10 +73,6 @@ struct framer {
 	int defer; /* a one-line record's text after its start line may stay
 	              escaped (text_esc): undone by framer_whole_text() on
 	              the thread that analyses it, not on the framing one */
-	int defer_time; /* a record's time stamp may be read on the thread
-	                   that analyses it (framer_stamp_time), where the
-	                   year needs no state: the stamp has one or the
-	                   log's month is known */
 	size_t max_record;
 	size_t lit_key; /* the byte of the format's literal searched for */
 	record_fn on_record;
@@ -122,11 +116,6 @@ void framer_whole_text(const struct record *rec, struct buf *out);
 /* The same up to the empty line after the headers: the text that
  * sip_parse() reads (REC's whole text when nothing was left escaped). */
 void framer_head_text(const struct record *rec, struct buf *out);
-
-/* Read the time stamp the framer left in REC's text (stamp) into
- * REC->time, and empty stamp.  Reads only what framer_init set in FR, so
- * it is safe on the thread that analyses records while FR frames. */
-void framer_stamp_time(const struct framer *fr, struct record *rec);
 
 /* Undo a format's line escapes (enum unescape bits), appending to OUT. */
 void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out);

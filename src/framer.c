@@ -246,69 +246,20 @@ static enum dir dir_word(const char *g, size_t gn)
 }
 
 /* Stamps without a year: a log that ends in January holds December's
- * lines of the year before.  1 when that is decided without the stamps
- * before T: the stamp has a year, or no date, or the month the log ends
- * in is known (this runs on either thread). */
-static int fix_year_alone(const struct framer *fr, struct logtime *t)
+ * lines of the year before. */
+static void fix_year(struct framer *fr, struct logtime *t)
 {
 	if (fr->stamp_has_year || !t->has_date)
-		return 1;
+		return;
 	if (fr->ref_month) {
 		if (t->mon > fr->ref_month)
 			t->year--;
-		return 1;
-	}
-	return 0;
-}
-
-/* Else the year turns where the months go back by more than six. */
-static void fix_year(struct framer *fr, struct logtime *t)
-{
-	if (fix_year_alone(fr, t))
 		return;
+	}
 	if (fr->last_month && t->mon + 6 < fr->last_month)
 		fr->year_bump++;
 	fr->last_month = t->mon;
 	t->year += fr->year_bump;
-}
-
-static void read_stamp(struct framer *fr, const char *g, size_t gn,
-                       struct logtime *t)
-{
-	if (logtime_parse(fr->fmt->time_format, g, gn, fr->year, t) == 0)
-		fix_year(fr, t);
-}
-
-void framer_stamp_time(const struct framer *fr, struct record *rec)
-{
-	if (rec->stamp[0] == '\0')
-		return;
-	if (logtime_parse(fr->fmt->time_format, rec->stamp, strlen(rec->stamp),
-	                  fr->year, &rec->time) == 0)
-		fix_year_alone(fr, &rec->time); /* defer_time: it decides */
-	rec->stamp[0] = '\0';
-}
-
-/* A record's time is that of the first of its stamps that reads.  The
- * framing thread keeps only the text of the first stamp when the year
- * needs no state (framer_stamp_time reads it on the other thread); a
- * second stamp (a record of several lines) has the first read here, to
- * know whether it is needed. */
-static void take_stamp(struct framer *fr, const char *g, size_t gn,
-                       struct record *rec)
-{
-	if (rec->stamp[0]) {
-		framer_stamp_time(fr, rec);
-		if (rec->time.set)
-			return;
-	}
-	if (fr->defer_time && gn > 0 && gn < META_LEN &&
-	    (fr->stamp_has_year || fr->ref_month)) {
-		memcpy(rec->stamp, g, gn);
-		rec->stamp[gn] = '\0';
-		return;
-	}
-	read_stamp(fr, g, gn, &rec->time);
 }
 
 /* Take the metadata groups of the last match of RX into REC. */
@@ -331,8 +282,10 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 		add_port(fr, rx, RXG_DST_PORT, rec->dst);
 	}
 	if (!rec->time.set && fr->fmt->time_format && rx->g[RXG_TIME] &&
-	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn))
-		take_stamp(fr, g, gn, rec);
+	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
+	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
+	        0)
+		fix_year(fr, &rec->time);
 }
 
 static int header_like(const char *p, size_t n)
@@ -626,7 +579,6 @@ static void reset_asm(struct asm *a, const struct line *l)
 	memset(&a->rec, 0, RECORD_FIXED);
 	a->rec.peer[0] = a->rec.src[0] = a->rec.dst[0] = '\0';
 	a->rec.local[0] = a->rec.key[0] = a->rec.part[0] = '\0';
-	a->rec.stamp[0] = '\0';
 	a->sip_state = 0;
 	a->body_left = 0;
 	a->scan = 0;
@@ -694,7 +646,6 @@ static void open_record(struct framer *fr, const struct line *l)
 		memcpy(c->dst, b->dst, META_LEN);
 		memcpy(c->local, b->local, META_LEN);
 		memcpy(c->key, b->key, META_LEN);
-		memcpy(c->stamp, b->stamp, META_LEN);
 	}
 	fr->before_line = 0;
 	capture(fr, &fr->fmt->start, &fr->cur.rec);

@@ -799,7 +799,7 @@ static void deliver_record(struct src *s, const struct record *rec)
  * output run there, next to the framing.  Items are a header and their
  * bytes, each copy NUL-terminated as the framer's buffers are. */
 enum { IT_RECORD, IT_NOISE, IT_DIAG };
-_Static_assert(offsetof(struct record, stamp) ==
+_Static_assert(offsetof(struct record, part) ==
                    RECORD_FIXED + (RECORD_NMETA - 1) * META_LEN,
                "the metadata strings of a record are META_LEN apart");
 struct item {
@@ -858,13 +858,6 @@ static void on_record(void *ctx, const struct record *rec)
 	int i;
 
 	if (s->ho == NULL) {
-		if (rec->stamp[0]) { /* framed while a second thread ran */
-			struct record t = *rec;
-
-			framer_stamp_time(&s->fr, &t);
-			deliver_record(s, &t);
-			return;
-		}
 		deliver_record(s, rec);
 		return;
 	}
@@ -952,7 +945,6 @@ static void take_batch(void *ctx, const char *p, size_t n)
 			p += it.n1 + 1;
 			rec.raw = p;
 			p += it.n2 + 1;
-			framer_stamp_time(&s->fr, &rec);
 			deliver_record(s, &rec);
 			break;
 		case IT_NOISE:
@@ -1077,8 +1069,6 @@ static void start_framer(struct src *s)
 	framer_sample(&s->fr, s->det.p, s->det.len);
 	s->framing = 1;
 	pipeline_start(s);
-	/* with a second thread, the time stamps are read there (take_batch) */
-	s->fr.defer_time = s->ho != NULL;
 	for (i = 0; i < s->ndl; i++) {
 		struct line l;
 

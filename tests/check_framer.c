@@ -10,10 +10,6 @@
 struct got {
 	struct buf log; /* "R first-last dir peer time|text" and "N no" */
 	int defer;      /* framer.defer for the next feed() */
-	int defer_time; /* framer.defer_time for the next feed() */
-	int ref_month;  /* the month the log ends in, for the next feed() */
-	int stamped;    /* records that came with their stamp's text */
-	const struct framer *fr;
 	int deferred;   /* records that came with text left escaped */
 	int head_cut;   /* records whose head text stops before the end */
 	int head_bad;   /* records whose head text parses otherwise */
@@ -55,17 +51,8 @@ static void on_rec(void *ctx, const struct record *r)
 	struct got *g = ctx;
 	char t[40];
 	struct buf whole = {0};
-	struct record c = *r;
 
-	/* a stamp left for the thread that analyses records is read as
-	   that thread reads it */
-	if (c.stamp[0]) {
-		g->stamped++;
-		ck_assert(!c.time.set);
-		framer_stamp_time(g->fr, &c);
-		ck_assert_int_eq(c.stamp[0], '\0');
-	}
-	logtime_iso(&c.time, t, sizeof(t));
+	logtime_iso(&r->time, t, sizeof(t));
 	buf_printf(&g->log, "R %llu-%llu %d %s %s %s|",
 		   (unsigned long long)r->first_line,
 		   (unsigned long long)r->last_line, (int)r->dir, r->peer, t,
@@ -91,11 +78,8 @@ static void feed(const struct format *f, const char *text, struct got *g, size_t
 	struct framer fr;
 	struct lines ls;
 
-	framer_init(&fr, f, "t", g->ref_month ? 2026 : 2025, g->ref_month, 1,
-	            on_rec, on_noise, g);
+	framer_init(&fr, f, "t", 2025, 0, 1, on_rec, on_noise, g);
 	fr.defer = g->defer;
-	fr.defer_time = g->defer_time;
-	g->fr = &fr;
 	if (max)
 		fr.max_record = max;
 	lines_init(&ls, 1 << 20, (line_fn)framer_line, &fr);
@@ -234,48 +218,6 @@ START_TEST(test_deferred_unescape)
 }
 END_TEST
 
-/* A time stamp left as text for the thread that analyses records reads
- * as one read at once: the first stamp of a record that reads wins (a
- * second stamp has the first read on the framing thread), an unreadable
- * one gives no time, the month the log ends in sets the year.  Without
- * that month the stamps stay on the framing thread (the year turns by
- * what came before). */
-START_TEST(test_deferred_stamp)
-{
-	struct format *f = fmt("name t\n"
-			       "start ^(?<sip>SIP/2\\.0 \\d\\d\\d)\n"
-			       "end ^--$\n"
-			       "trailer \\s*\\[T:(?<time>[^\\]]*)\\]$\n"
-			       "time-format %d-%m %H:%M:%S\n");
-	const char *log = "SIP/2.0 480 A [T:05-03 10:00:00]\nCSeq: 1 X [T:05-03 10:00:01]\n--\n"
-			  "SIP/2.0 486 B [T:32-03 10:00:02]\nCSeq: 2 X [T:06-03 10:00:03]\n--\n"
-			  "SIP/2.0 503 C [T:07-03 10:00:04]\n--\n"
-			  "SIP/2.0 500 D [T:99-99 10:00:05]\n--\n"
-			  "SIP/2.0 480 E [T:31-12 23:59:59]\n--\n";
-	struct got now = {0}, later = {0}, stateful = {0};
-
-	now.ref_month = later.ref_month = 3;
-	later.defer_time = stateful.defer_time = 1;
-	feed(f, log, &now, 0);
-	feed(f, log, &later, 0);
-	feed(f, log, &stateful, 0);
-	ck_assert_str_eq(now.log.p, later.log.p);
-	ck_assert_int_eq(now.stamped, 0);
-	/* B keeps its second stamp as text: its first does not read */
-	ck_assert_int_eq(later.stamped, 4); /* B, C, D and E */
-	ck_assert_int_eq(stateful.stamped, 0);
-	ck_assert_ptr_nonnull(strstr(now.log.p, "R 1-3 -1  2026-03-05T10:00:00.000Z"));
-	ck_assert_ptr_nonnull(strstr(now.log.p, "R 4-6 -1  2026-03-06T10:00:03.000Z"));
-	ck_assert_ptr_nonnull(strstr(now.log.p, "R 7-8 -1  2026-03-07T10:00:04.000Z"));
-	ck_assert_ptr_nonnull(strstr(now.log.p, "R 9-10 -1   -|"));
-	ck_assert_ptr_nonnull(strstr(now.log.p, "R 11-12 -1  2025-12-31T23:59:59.000Z"));
-	buf_free(&now.log);
-	buf_free(&later.log);
-	buf_free(&stateful.log);
-	format_free(f);
-}
-END_TEST
-
 START_TEST(test_complete_by_content_length)
 {
 	struct format *f = fmt("name t\n"
@@ -384,7 +326,6 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_start_end_break);
 	tcase_add_test(tc, test_oneline_syslog);
 	tcase_add_test(tc, test_deferred_unescape);
-	tcase_add_test(tc, test_deferred_stamp);
 	tcase_add_test(tc, test_complete_by_content_length);
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_year_rollover);
