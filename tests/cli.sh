@@ -354,5 +354,27 @@ printf 'name bad\nstart (\n' >"$tmp/k/formats/bad.fmt"
 status 2 "-K: a broken format stops the run" "$bin" -K "$tmp/k" "$tmp/acme.log"
 grep -q 'bad.fmt:2: error: regex' "$tmp/err" && ok || no "-K: broken format located"
 
+# The time range counts every message, those only counted too (a 100 and
+# a 180 here, first and last, whose text does not travel to the analysis):
+# a file, whose month gives the year, and a pipe with --year agree.
+pad=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "X-Pad-%02d: abcdefgh #012", i }')
+acm() { # acm SEQ DIR STARTLINE TIME
+	printf '<134>Dec 19 10:00:00 sbc [S=%s] [SID=a:1:%s] (N %s) ---- %s SIP Message from 192.0.2.1:5060 to SIPInterface #0 (Carrier) UDP TO(#1) SocketID(1) ---- #012%s #012Call-ID: range-1@192.0.2.1 #012CSeq: 1 INVITE #012%s#012 [Time:%s]\n' \
+		"$1" "$1" "$1" "$2" "$3" "$pad" "$4"
+}
+{
+	acm 1 Incoming 'SIP/2.0 100 Trying' '19-12@10:00:00.000'
+	acm 2 Incoming 'SIP/2.0 480 Temporarily Unavailable' '19-12@10:00:01.000'
+	acm 3 Incoming 'SIP/2.0 180 Ringing' '19-12@10:00:09.500'
+} >"$tmp/range.log"
+touch -d '2025-12-20 12:00:00' "$tmp/range.log"
+"$bin" -o summary -s json "$tmp/range.log" >"$tmp/r1"
+"$bin" --year 2025 -o summary -s json <"$tmp/range.log" >"$tmp/r2"
+for r in r1 r2; do
+	[ "$(jq -r '.time_first + " " + .time_last + " " + (.sip_messages|tostring)' "$tmp/$r")" = \
+		"2025-12-19T10:00:00.000Z 2025-12-19T10:00:09.500Z 3" ] &&
+		ok || no "time range with counted messages ($r): $(cat "$tmp/$r")"
+done
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
