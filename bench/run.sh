@@ -207,7 +207,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "sipwhy benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
-echo "tools:   $("$bin" -V) ($bin built $(date -u -r "$bin" "+%Y-%m-%d %H:%M")), $(grep --version | head -n1), $( [ $have_rg = 1 ] && rg --version | head -n1 || echo 'no rg'), $( [ $have_pigz = 1 ] && pigz --version 2>&1 | head -n1 || echo 'no pigz'), $(python3 --version 2>&1)"
+echo "tools:   $("$bin" -V) ($bin built $(date -u -r "$bin" "+%Y-%m-%d %H:%M")), $(grep --version | sed -n 1p), $( [ $have_rg = 1 ] && rg --version | sed -n 1p || echo 'no rg'), $( [ $have_pigz = 1 ] && pigz --version 2>&1 | sed -n 1p || echo 'no pigz'), $(python3 --version 2>&1)"
 echo "locale:  LANG=${LANG:-} LC_ALL=${LC_ALL:-}; files in $dir; best of $runs, wall-clock seconds, warm page cache"
 echo "inputs:  $(for f in "$dir"/ac-*.log "$main.gz" "$oracle"; do [ -s "$f" ] && printf '%s %s MB; ' "${f##*/}" "$(($(stat -c %s "$f") / 1000000))"; done)"
 echo
