@@ -26,14 +26,34 @@ char *xmemdup(const void *p, size_t n); /* NUL-terminated copy */
 /* Growth with overflow check: returns the new capacity >= need. */
 size_t grow_cap(size_t cap, size_t need);
 
-/* A growable byte buffer.  p is NUL-terminated when cap > 0. */
+/* A growable byte buffer.  p is NUL-terminated when cap > 0 (so len <
+ * cap then). */
 struct buf {
 	char *p;
 	size_t len, cap;
 };
-void buf_reserve(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *p, size_t n);
-void buf_addc(struct buf *b, char c);
+/* Room for EXTRA more bytes and the NUL: the check is inline (buffers
+ * grow on every line of a record), the growth is not. */
+void buf_grow(struct buf *b, size_t extra);
+static inline void buf_reserve(struct buf *b, size_t extra)
+{
+	if (extra >= b->cap - b->len) /* cap 0: len 0, always grows */
+		buf_grow(b, extra);
+}
+static inline void buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+static inline void buf_addc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
 void buf_adds(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

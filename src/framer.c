@@ -304,12 +304,24 @@ static int header_like(const char *p, size_t n)
 }
 
 /* "Content-Length:" or its compact form "l:", any case. */
+/* Does P start with LW (small letters and other bytes), in any case? */
+static int starts_icase(const char *p, const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lw[i] >= 'a' && lw[i] <= 'z' ? (p[i] | 0x20) != lw[i]
+		                                 : p[i] != lw[i])
+			return 0;
+	return 1;
+}
+
 static int is_content_length(const char *q, size_t qn)
 {
 	size_t i;
 
-	if (qn >= 14 && (q[0] == 'c' || q[0] == 'C') &&
-	    span_ieq(q, 14, "content-length"))
+	/* tried on every header line of a message being framed */
+	if (qn >= 14 && starts_icase(q, "content-length", 14))
 		i = 14;
 	else if (qn >= 1 && (q[0] == 'l' || q[0] == 'L'))
 		i = 1;
@@ -562,6 +574,8 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	if (fr->defer && to_start && f->unescape == UNESC_SYSLOG &&
 	    a->sip_state == 0)
 		defer_unescape(a, p, n, wire_eol(fr, l));
+	else if (f->unescape == 0) /* most formats, on every line */
+		buf_add(&a->text, p, n);
 	else
 		framer_unescape(f->unescape, p, n, &a->text);
 	/* a literal \r\n already ended the line (tshark's raw text) */
@@ -601,7 +615,7 @@ static size_t text_offset(struct framer *fr, const struct rx *rx,
 	return eo;
 }
 
-static void check_size(struct framer *fr)
+static void size_over(struct framer *fr)
 {
 	if (fr->cur.rec.text_esc && fr->cur.text.len > fr->max_record) {
 		/* the limit is on the text as analysed: undo the rest */
@@ -623,6 +637,13 @@ static void check_size(struct framer *fr)
 	          (unsigned long long)fr->cur.rec.first_line, fr->max_record);
 	fr->cur.rec.truncated = 1;
 	close_record(fr);
+}
+
+/* After every line added to the open record: mostly nothing to do. */
+static inline void check_size(struct framer *fr)
+{
+	if (fr->raw.len > fr->max_record || fr->cur.text.len > fr->max_record)
+		size_over(fr);
 }
 
 /* A 'before' line describes the record that starts on one of the next

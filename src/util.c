@@ -195,7 +195,7 @@ size_t grow_cap(size_t cap, size_t need)
 	return cap;
 }
 
-void buf_reserve(struct buf *b, size_t extra)
+void buf_grow(struct buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)
 		die("size overflow");
@@ -203,20 +203,6 @@ void buf_reserve(struct buf *b, size_t extra)
 		b->cap = grow_cap(b->cap, b->len + extra + 1);
 		b->p = xrealloc(b->p, b->cap);
 	}
-}
-
-void buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	if (n)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void buf_addc(struct buf *b, char c)
-{
-	buf_add(b, &c, 1);
 }
 void buf_adds(struct buf *b, const char *s)
 {
