@@ -122,6 +122,14 @@ void rxm_free(struct rxm *m);
 /* 1 match, 0 none, -1 error (the match limit, for one): no diagnostic,
  * rx_error tells what, the caller where. */
 int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m);
+/* Is P..P+N ruled out without calling PCRE2 (no pattern, or not the first
+ * byte an anchored pattern needs)?  Patterns such as ^-{40} are tried on
+ * every line of a record. */
+static inline int rx_ruled_out(const struct rx *rx, const char *p, size_t n)
+{
+	return rx->code == NULL ||
+	       (rx->first >= 0 && (n == 0 || (unsigned char)p[0] != rx->first));
+}
 const char *rx_error(const struct rxm *m, char *buf, size_t size);
 /* The span of named group NAME of the last match; 0 if unset. */
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,

@@ -48,9 +48,7 @@ int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 {
 	int rc;
 
-	if (rx->code == NULL)
-		return 0;
-	if (rx->first >= 0 && (n == 0 || (unsigned char)p[0] != rx->first))
+	if (rx_ruled_out(rx, p, n))
 		return 0;
 	m->subject = p;
 	/* the JIT's own entry skips checks that cost as much as a short

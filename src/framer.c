@@ -181,8 +181,8 @@ void framer_unescape(unsigned how, const char *p, size_t n, struct buf *out)
 
 /* rx_match, with the match limit reported where it struck, once per input
  * and pattern key. */
-static int fmatch(struct framer *fr, const struct rx *rx, const char *p,
-                  size_t n)
+static int fmatch_rx(struct framer *fr, const struct rx *rx, const char *p,
+                     size_t n)
 {
 	int rc = rx_match(rx, p, n, &fr->md);
 
@@ -197,6 +197,12 @@ static int fmatch(struct framer *fr, const struct rx *rx, const char *p,
 		          fr->fmt->file, rx_error(&fr->md, msg, sizeof(msg)));
 	}
 	return rc;
+}
+
+static inline int fmatch(struct framer *fr, const struct rx *rx, const char *p,
+                         size_t n)
+{
+	return rx_ruled_out(rx, p, n) ? 0 : fmatch_rx(fr, rx, p, n);
 }
 
 static void copy_group(struct framer *fr, const struct rx *rx, enum rxg id,
