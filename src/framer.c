@@ -309,7 +309,6 @@ static int header_like(const char *p, size_t n)
 	return i < n && p[i] == ':';
 }
 
-/* "Content-Length:" or its compact form "l:", any case. */
 /* Does P start with LW (small letters and other bytes), in any case? */
 static int starts_icase(const char *p, const char *lw, size_t n)
 {
@@ -322,6 +321,7 @@ static int starts_icase(const char *p, const char *lw, size_t n)
 	return 1;
 }
 
+/* "Content-Length:" or its compact form "l:", any case. */
 static int is_content_length(const char *q, size_t qn)
 {
 	size_t i;
