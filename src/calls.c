@@ -19,12 +19,17 @@ struct tx {
 	uint64_t report_line;
 };
 
+/* A Call-ID up to this long is kept in the call itself: one allocation
+ * and one cache line fewer for each call looked up or added. */
+#define ID_INLINE 64
+
 struct call {
 	struct call *hnext;
 	struct call *prev, *next; /* LRU: head is the most recent */
-	char *id;
+	char *id;                 /* idin, or an allocation for a longer one */
 	size_t idlen;
 	uint64_t hash;
+	char idin[ID_INLINE];
 	struct tx tx[TX_PER_CALL];
 	int ntx;
 	int counted;
@@ -100,7 +105,8 @@ static void evict(struct calls *c, struct call *k)
 		pp = &(*pp)->hnext;
 	*pp = k->hnext;
 	lru_unlink(c, k);
-	free(k->id);
+	if (k->id != k->idin)
+		free(k->id);
 	free(k);
 	c->n--;
 }
@@ -153,7 +159,13 @@ static struct call *lookup(struct calls *c, const char *id, size_t n)
 	if (c->n >= c->max)
 		evict(c, c->tail);
 	k = xcalloc(1, sizeof(*k));
-	k->id = xmemdup(id, n);
+	if (n < ID_INLINE) {
+		memcpy(k->idin, id, n);
+		k->idin[n] = '\0';
+		k->id = k->idin;
+	} else {
+		k->id = xmemdup(id, n);
+	}
 	k->idlen = n;
 	k->hash = h;
 	k->hnext = c->bucket[h & (c->nbucket - 1)];

@@ -107,6 +107,45 @@ START_TEST(test_repeat)
 }
 END_TEST
 
+/* Call-IDs of every length around the one kept inside a call, long ones
+ * that differ only past it, and one of 300 bytes: each its own call. */
+START_TEST(test_call_id_lengths)
+{
+	struct calls *c = calls_new(1000);
+	char id[320];
+	uint64_t first = 0;
+	int n;
+
+	for (n = 1; n <= 130; n++) {
+		memset(id, 'a' + n % 26, (size_t)n);
+		id[n] = '\0';
+		ck_assert_verdict(resp(c, (uint64_t)n, &first, 480, id, 1, "INVITE"), V_FAILED);
+	}
+	for (n = 1; n <= 130; n++) {
+		memset(id, 'a' + n % 26, (size_t)n);
+		id[n] = '\0';
+		first = 0;
+		ck_assert_verdict(resp(c, 1000, &first, 480, id, 1, "INVITE"), V_REPEAT);
+		ck_assert_uint_eq(first, (uint64_t)n);
+	}
+	/* the same first 100 bytes, then one byte apart */
+	memset(id, 'q', 100);
+	strcpy(id + 100, "-one");
+	ck_assert_verdict(resp(c, 2001, &first, 480, id, 1, "INVITE"), V_FAILED);
+	strcpy(id + 100, "-two");
+	ck_assert_verdict(resp(c, 2002, &first, 480, id, 1, "INVITE"), V_FAILED);
+	strcpy(id + 100, "-one");
+	ck_assert_verdict(resp(c, 2003, &first, 480, id, 1, "INVITE"), V_REPEAT);
+	ck_assert_uint_eq(first, 2001);
+	memset(id, 'z', 300);
+	id[300] = '\0';
+	ck_assert_verdict(resp(c, 3000, &first, 480, id, 1, "INVITE"), V_FAILED);
+	ck_assert_verdict(resp(c, 3001, &first, 480, id, 1, "INVITE"), V_REPEAT);
+	ck_assert_uint_eq(calls_live(c), 133);
+	calls_free(c);
+}
+END_TEST
+
 START_TEST(test_challenges)
 {
 	struct calls *c = calls_new(100);
@@ -359,6 +398,7 @@ Suite *calls_suite(void)
 	tc = tcase_create("verdicts");
 	tcase_add_test(tc, test_failed);
 	tcase_add_test(tc, test_repeat);
+	tcase_add_test(tc, test_call_id_lengths);
 	tcase_add_test(tc, test_challenges);
 	tcase_add_test(tc, test_canceled);
 	tcase_add_test(tc, test_487_without_cancel);
