@@ -355,12 +355,17 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 		               f->seq_pre_key);
 		if (q == NULL)
 			return 0;
+		unsigned long long u = 0;
+
 		d = q + pl;
 		for (x = d; x < e && *x >= '0' && *x <= '9'; x++)
-			;
+			u = u * 10 + (unsigned)(*x - '0'); /* wraps past 19 */
 		if (x > d && (size_t)(e - x) >= sl &&
 		    memcmp(x, f->seq_suf, sl) == 0) {
-			*v = span_uint(d, (size_t)(x - d), 1LL << 62);
+			/* up to 18 digits: below 2^62, read on the way */
+			*v = x - d <= 18
+			         ? (long long)u
+			         : span_uint(d, (size_t)(x - d), 1LL << 62);
 			return 1;
 		}
 		q++;
