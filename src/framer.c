@@ -341,13 +341,20 @@ static int is_content_length(const char *q, size_t qn)
 /* Feed the complete text lines not seen yet to the Content-Length
  * tracker.  EOL is the size each line end had on the wire.  With
  * TO_START it stops at the start line: whether the message is whole
- * matters to no one (a one-line record alone). */
-static void track(struct asm *a, size_t eol, int to_start)
+ * matters to no one (a one-line record alone).  With LAST_NL the only
+ * line break the unseen text can hold is its last byte: the format's
+ * escapes make none, so each ends a line add_content added (no search on
+ * every line of a record). */
+static void track(struct asm *a, size_t eol, int to_start, int last_nl)
 {
 	while (a->scan < a->text.len && a->sip_state != 3 &&
 	       !(to_start && a->sip_state == 1)) {
 		const char *p = a->text.p + a->scan;
-		const char *nl = memchr(p, '\n', a->text.len - a->scan);
+		const char *nl = !last_nl
+		                     ? memchr(p, '\n', a->text.len - a->scan)
+		                 : a->text.p[a->text.len - 1] == '\n'
+		                     ? a->text.p + a->text.len - 1
+		                     : NULL;
 		size_t n, qn;
 		const char *q;
 
@@ -504,7 +511,7 @@ static void defer_unescape(struct asm *a, const char *p, size_t n, size_t eol)
 
 		unescape_one(UNESC_SYSLOG, p + done, end - done, &a->text);
 		done = end;
-		track(a, eol, 1);
+		track(a, eol, 1, 0);
 	}
 	if (done < n) {
 		a->rec.text_esc = a->text.len;
@@ -589,7 +596,9 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	                 a->text.p[a->text.len - 1] == '\n'))
 		buf_addc(&a->text, '\n');
 	a->rec.last_line = l->no;
-	track(a, wire_eol(fr, l), to_start);
+	/* only these escapes turn bytes of a line into a line break */
+	track(a, wire_eol(fr, l), to_start,
+	      !(f->unescape & (UNESC_SYSLOG | UNESC_LITERAL_CRLF)));
 }
 
 static void reset_asm(struct asm *a, const struct line *l)
