@@ -309,16 +309,24 @@ static int header_like(const char *p, size_t n)
 	return i < n && p[i] == ':';
 }
 
-/* Does P start with LW (small letters and other bytes), in any case? */
-static int starts_icase(const char *p, const char *lw, size_t n)
+/* Do the 14 bytes at P read "content-length" in any case?  Two 8-byte
+ * words (bytes 0-7 and 6-13), bit 0x20 set where the name has a letter:
+ * only the two cases of a letter give that letter, and the '-' is
+ * compared as it is.  This runs on every header line of a record. */
+static int is_content_length_name(const char *p)
 {
-	size_t i;
+	static const char lw[] = "content-length";
+	static const char m1[8] = {0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0};
+	static const char m2[8] = {0x20, 0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20};
+	uint64_t a, b, la, lb, ma, mb;
 
-	for (i = 0; i < n; i++)
-		if (lw[i] >= 'a' && lw[i] <= 'z' ? (p[i] | 0x20) != lw[i]
-		                                 : p[i] != lw[i])
-			return 0;
-	return 1;
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 6, 8);
+	memcpy(&la, lw, 8);
+	memcpy(&lb, lw + 6, 8);
+	memcpy(&ma, m1, 8);
+	memcpy(&mb, m2, 8);
+	return ((a | ma) ^ la) == 0 && ((b | mb) ^ lb) == 0;
 }
 
 /* "Content-Length:" or its compact form "l:", any case. */
@@ -327,7 +335,7 @@ static int is_content_length(const char *q, size_t qn)
 	size_t i;
 
 	/* tried on every header line of a message being framed */
-	if (qn >= 14 && starts_icase(q, "content-length", 14))
+	if (qn >= 14 && is_content_length_name(q))
 		i = 14;
 	else if (qn >= 1 && (q[0] == 'l' || q[0] == 'L'))
 		i = 1;
