@@ -134,9 +134,15 @@ const char *rx_error(const struct rxm *m, char *buf, size_t size);
 /* The span of named group NAME of the last match; 0 if unset. */
 int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
              const char **gp, size_t *gn);
-/* The same by group id (no name lookup: for the hot path). */
-int rx_group_id(const struct rx *rx, const struct rxm *m, enum rxg id,
-                const char **gp, size_t *gn);
+/* The same by group id (no name lookup: for the hot path).  A group the
+ * pattern lacks (most patterns have few of them) is told inline. */
+int rx_group_num(const struct rx *rx, const struct rxm *m, enum rxg id,
+                 const char **gp, size_t *gn);
+static inline int rx_group_id(const struct rx *rx, const struct rxm *m,
+                              enum rxg id, const char **gp, size_t *gn)
+{
+	return rx->g[id] != 0 && rx_group_num(rx, m, id, gp, gn);
+}
 /* Offsets of the whole last match. */
 void rx_span(const struct rxm *m, size_t *so, size_t *eo);
 

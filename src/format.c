@@ -71,11 +71,9 @@ static const char *const rxg_names[RXG_N] = {
 
 static int group_at(const struct rxm *m, int num, const char **gp, size_t *gn);
 
-int rx_group_id(const struct rx *rx, const struct rxm *m, enum rxg id,
-                const char **gp, size_t *gn)
+int rx_group_num(const struct rx *rx, const struct rxm *m, enum rxg id,
+                 const char **gp, size_t *gn)
 {
-	if (rx->g[id] == 0)
-		return 0;
 	if (rx->g[id] < 0) /* a name used twice: let PCRE2 find the set one */
 		return rx_group(rx, m, rxg_names[id], gp, gn);
 	return group_at(m, rx->g[id], gp, gn);

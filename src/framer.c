@@ -211,8 +211,8 @@ static void copy_group(struct framer *fr, const struct rx *rx, enum rxg id,
 	const char *g;
 	size_t gn;
 
-	if (rx->g[id] == 0 || !rx_group_id(rx, &fr->md, id, &g, &gn))
-		return; /* most patterns have few of the groups */
+	if (!rx_group_id(rx, &fr->md, id, &g, &gn))
+		return;
 	if (gn >= META_LEN)
 		gn = META_LEN - 1;
 	memcpy(dst, g, gn);
@@ -227,7 +227,7 @@ static void add_port(struct framer *fr, const struct rx *rx, enum rxg id,
 	const char *g;
 	size_t gn, l;
 
-	if (rx->g[id] == 0 || !rx_group_id(rx, &fr->md, id, &g, &gn))
+	if (!rx_group_id(rx, &fr->md, id, &g, &gn))
 		return;
 	l = strlen(dst);
 	if (l == 0 || l + 1 + gn >= META_LEN || memchr(dst, ':', l) != NULL)
@@ -274,7 +274,7 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 	const char *g;
 	size_t gn;
 
-	if (rx->g[RXG_DIR] && rx_group_id(rx, &fr->md, RXG_DIR, &g, &gn))
+	if (rx_group_id(rx, &fr->md, RXG_DIR, &g, &gn))
 		rec->dir = dir_word(g, gn);
 	if (rx->meta) { /* a trailer or a field mostly has none of them */
 		copy_group(fr, rx, RXG_PEER, rec->peer);
@@ -287,7 +287,7 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 		add_port(fr, rx, RXG_SRC_PORT, rec->src);
 		add_port(fr, rx, RXG_DST_PORT, rec->dst);
 	}
-	if (!rec->time.set && fr->fmt->time_format && rx->g[RXG_TIME] &&
+	if (!rec->time.set && fr->fmt->time_format &&
 	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
 	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
 	        0)
@@ -334,7 +334,6 @@ static int is_content_length(const char *q, size_t qn)
 {
 	size_t i;
 
-	/* tried on every header line of a message being framed */
 	if (qn >= 14 && is_content_length_name(q))
 		i = 14;
 	else if (qn >= 1 && (q[0] == 'l' || q[0] == 'L'))
@@ -357,14 +356,15 @@ static void track(struct asm *a, size_t eol, int to_start, int last_nl)
 {
 	while (a->scan < a->text.len && a->sip_state != 3 &&
 	       !(to_start && a->sip_state == 1)) {
-		const char *p = a->text.p + a->scan;
-		const char *nl = !last_nl
-		                     ? memchr(p, '\n', a->text.len - a->scan)
-		                 : a->text.p[a->text.len - 1] == '\n'
-		                     ? a->text.p + a->text.len - 1
-		                     : NULL;
+		const char *p = a->text.p + a->scan, *nl, *q;
 		size_t n, qn;
-		const char *q;
+
+		if (!last_nl)
+			nl = memchr(p, '\n', a->text.len - a->scan);
+		else if (a->text.p[a->text.len - 1] == '\n')
+			nl = a->text.p + a->text.len - 1;
+		else
+			nl = NULL;
 
 		if (nl == NULL)
 			return; /* a partial line: wait for the rest */
