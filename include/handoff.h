@@ -11,6 +11,7 @@
 
 #define HANDOFF_BATCHES 4
 #define HANDOFF_FULL    (512 * 1024)
+#define HANDOFF_WAKE    2 /* batches that wake a worker that caught up */
 
 /* What each of sipwhy's helper threads does first: leave signals to the
  * main thread (all but SIGPIPE) and take NAME (up to 15 bytes). */

@@ -13,6 +13,7 @@ struct handoff {
 	pthread_cond_t cv;
 	struct buf batch[HANDOFF_BATCHES + 1]; /* + the one being filled */
 	unsigned filled, taken; /* batches handed over, and consumed */
+	unsigned want;          /* batches the worker waits for (see below) */
 	int done;               /* no more batches will come */
 	handoff_fn fn;
 	void *ctx;
@@ -40,7 +41,7 @@ static void *worker(void *arg)
 		struct buf *b;
 
 		pthread_mutex_lock(&h->mu);
-		while (h->filled == h->taken && !h->done)
+		while (h->filled - h->taken < h->want && !h->done)
 			pthread_cond_wait(&h->cv, &h->mu);
 		if (h->filled == h->taken) {
 			pthread_mutex_unlock(&h->mu);
@@ -63,6 +64,7 @@ struct handoff *handoff_start(const char *name, handoff_fn fn, void *ctx)
 
 	h->fn = fn;
 	h->ctx = ctx;
+	h->want = HANDOFF_WAKE;
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
@@ -81,27 +83,35 @@ struct buf *handoff_buf(struct handoff *h)
 	return &h->batch[h->filled % (HANDOFF_BATCHES + 1)];
 }
 
-static void hand_over(struct handoff *h)
+/* A worker that has caught up sleeps until HANDOFF_WAKE batches wait for
+ * it, not one: each wake-up is a context switch, and with more busy
+ * threads than cores a switch away from the producer too.  Syncing and
+ * ending ask for every batch (want 1). */
+static void hand_over(struct handoff *h, unsigned want)
 {
 	pthread_mutex_lock(&h->mu);
 	while (h->filled - h->taken == HANDOFF_BATCHES)
 		pthread_cond_wait(&h->cv, &h->mu);
 	h->filled++;
-	pthread_cond_broadcast(&h->cv);
+	h->want = want;
+	if (h->filled - h->taken >= want)
+		pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
 }
 
 void handoff_push(struct handoff *h)
 {
 	if (handoff_buf(h)->len >= HANDOFF_FULL)
-		hand_over(h);
+		hand_over(h, HANDOFF_WAKE);
 }
 
 void handoff_sync(struct handoff *h)
 {
 	if (handoff_buf(h)->len > 0)
-		hand_over(h);
+		hand_over(h, 1);
 	pthread_mutex_lock(&h->mu);
+	h->want = 1;
+	pthread_cond_broadcast(&h->cv);
 	while (h->taken != h->filled)
 		pthread_cond_wait(&h->cv, &h->mu);
 	pthread_mutex_unlock(&h->mu);
@@ -112,7 +122,7 @@ void handoff_end(struct handoff *h)
 	int i;
 
 	if (handoff_buf(h)->len > 0)
-		hand_over(h);
+		hand_over(h, 1);
 	pthread_mutex_lock(&h->mu);
 	h->done = 1;
 	pthread_cond_broadcast(&h->cv);

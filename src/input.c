@@ -22,7 +22,7 @@ enum { ST_START, ST_PLAIN, ST_GZIP, ST_END, ST_FAILED };
 /* The reader thread's ring: it fills slots ahead of the main thread,
  * which takes them in order.  A slot keeps the diagnostics its read gave
  * so they are written where they belong among the main thread's. */
-#define NSLOT    4
+#define NSLOT    8
 #define SLOT_CAP (256 * 1024)
 
 struct slot {
@@ -369,7 +369,11 @@ ssize_t input_next(struct input *in, const char **p)
 	if (a->holding) { /* done with the slot handed out last */
 		a->holding = 0;
 		a->taken++;
-		pthread_cond_broadcast(&a->cv);
+		/* the reader, once it has filled every slot, sleeps until
+		   half of them are free again: one wake-up (a context switch
+		   on a busy machine) for NSLOT / 2 reads, not one each */
+		if (a->filled - a->taken == NSLOT / 2)
+			pthread_cond_broadcast(&a->cv);
 	}
 	if (a->ended) {
 		pthread_mutex_unlock(&a->mu);

@@ -144,6 +144,40 @@ START_TEST(test_handoff)
 }
 END_TEST
 
+/* handoff_sync returns once the worker has seen all that was pushed, even
+ * when fewer batches wait than would wake a worker that caught up; the
+ * worker then sleeps until it is woken again, and ending takes the rest */
+START_TEST(test_handoff_sync)
+{
+	struct seen sn = {0};
+	struct handoff *h;
+	unsigned long v = 0;
+	int round;
+
+	sn.producer = pthread_self();
+	h = handoff_start("check", consume, &sn);
+	ck_assert_ptr_nonnull(h);
+	for (round = 0; round < 2 * HANDOFF_WAKE + 1; round++) {
+		size_t want = (size_t)(round + 1) * HANDOFF_FULL / sizeof(v);
+
+		/* ROUND full batches and a partial one */
+		while (v < want + 3) {
+			buf_add(handoff_buf(h), &v, sizeof(v));
+			handoff_push(h);
+			v++;
+		}
+		handoff_sync(h);
+		ck_assert_int_eq(sn.bad, 0);
+		ck_assert_uint_eq(sn.next, v);
+	}
+	buf_add(handoff_buf(h), &v, sizeof(v)); /* one value, not full */
+	v++;
+	handoff_end(h);
+	ck_assert_int_eq(sn.bad, 0);
+	ck_assert_uint_eq(sn.next, v);
+}
+END_TEST
+
 /* diagnostics held on one thread come out where they are released */
 START_TEST(test_held_diags)
 {
@@ -178,6 +212,7 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_span_copy);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_handoff);
+	tcase_add_test(tc, test_handoff_sync);
 	tcase_add_test(tc, test_held_diags);
 	suite_add_tcase(s, tc);
 	return s;
