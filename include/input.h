@@ -22,6 +22,9 @@ ssize_t input_read(struct input *in, char *buf, size_t cap);
  * 0 at the end, -1 after an error.  Diagnostics of the reads come out when
  * their bytes are handed over, so they keep their place in stderr. */
 ssize_t input_next(struct input *in, const char **p);
+/* The offsets of the line breaks in the chunk input_next gave last, found
+ * by the reader thread (N of them); NULL without one. */
+const uint32_t *input_breaks(const struct input *in, size_t *n);
 /* Starts the reader thread: for regular files, whose reads never wait on
  * a writer.  Use input_next, not input_read, afterwards.  0 or -1. */
 int input_read_ahead(struct input *in);

@@ -32,6 +32,10 @@ struct lines {
 
 void lines_init(struct lines *ls, size_t cap, line_fn fn, void *ctx);
 void lines_feed(struct lines *ls, const char *p, size_t n);
+/* lines_feed with the offsets of every line break in P..P+N known (BRK,
+ * NBRK of them, ascending). */
+void lines_feed_at(struct lines *ls, const char *p, size_t n,
+                   const uint32_t *brk, size_t nbrk);
 /* Hands over a final line that has no line end, if any. */
 void lines_finish(struct lines *ls);
 void lines_free(struct lines *ls);

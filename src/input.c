@@ -24,10 +24,13 @@ enum { ST_START, ST_PLAIN, ST_GZIP, ST_END, ST_FAILED };
  * so they are written where they belong among the main thread's. */
 #define NSLOT    8
 #define SLOT_CAP (256 * 1024)
+#define SLOT_BRK 8192 /* line breaks noted per slot; more: none noted */
 
 struct slot {
 	char *p;
 	ssize_t n;
+	uint32_t *brk; /* offsets of the line breaks in p[0..n) */
+	size_t nbrk;
 	struct buf diags;
 	int errors;
 };
@@ -56,6 +59,8 @@ struct input {
 	unsigned char *in; /* INBUF bytes */
 	size_t inpos, inlen;
 	struct ahead *ahead; /* reads done by a second thread */
+	const uint32_t *brk; /* the line breaks of input_next's chunk */
+	size_t nbrk;
 };
 
 struct input *input_fdopen(int fd, const char *name)
@@ -294,6 +299,33 @@ ssize_t input_read(struct input *in, char *buf, size_t cap)
 	}
 }
 
+/* The line breaks of a slot, found on the reader's thread while the
+ * slot is in its cache: of a plain file's three threads the one that
+ * splits lines is the busiest.  Inflating is the busiest of all, so a
+ * gzip file's slots come without. */
+static void find_breaks(const struct input *in, struct slot *sl)
+{
+	const char *p = sl->p, *e, *nl;
+
+	sl->nbrk = 0;
+	if (in->gzip) {
+		sl->nbrk = (size_t)-1;
+		return;
+	}
+	if (sl->n <= 0)
+		return;
+	e = p + sl->n;
+	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		if (sl->nbrk == SLOT_BRK) {
+			sl->nbrk =
+			    (size_t)-1; /* too many: let them be searched */
+			return;
+		}
+		sl->brk[sl->nbrk++] = (uint32_t)(nl - sl->p);
+		p = nl + 1;
+	}
+}
+
 static void *read_ahead(void *arg)
 {
 	struct input *in = arg;
@@ -316,6 +348,7 @@ static void *read_ahead(void *arg)
 		diag_hold(&sl->diags);
 		sl->n = input_read(in, sl->p, SLOT_CAP);
 		sl->errors = diag_unhold();
+		find_breaks(in, sl);
 		pthread_mutex_lock(&a->mu);
 		a->filled++;
 		pthread_cond_broadcast(&a->cv);
@@ -336,14 +369,18 @@ int input_read_ahead(struct input *in)
 	if (in->state == ST_START)
 		detect(in); /* a failure is met again by the first read */
 	a = xcalloc(1, sizeof(*a));
-	for (i = 0; i < NSLOT; i++)
+	for (i = 0; i < NSLOT; i++) {
 		a->slot[i].p = xmalloc(SLOT_CAP);
+		a->slot[i].brk = xmalloc(SLOT_BRK * sizeof(uint32_t));
+	}
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	in->ahead = a;
 	if (pthread_create(&a->thread, NULL, read_ahead, in) != 0) {
-		for (i = 0; i < NSLOT; i++)
+		for (i = 0; i < NSLOT; i++) {
 			free(a->slot[i].p);
+			free(a->slot[i].brk);
+		}
 		pthread_mutex_destroy(&a->mu);
 		pthread_cond_destroy(&a->cv);
 		free(a);
@@ -389,6 +426,8 @@ ssize_t input_next(struct input *in, const char **p)
 	if (sl->n <= 0)
 		a->ended = 1;
 	*p = sl->p;
+	in->brk = sl->nbrk == (size_t)-1 ? NULL : sl->brk;
+	in->nbrk = sl->nbrk;
 	return sl->n;
 }
 
@@ -407,6 +446,7 @@ void input_close(struct input *in)
 		pthread_join(a->thread, NULL);
 		for (i = 0; i < NSLOT; i++) {
 			free(a->slot[i].p);
+			free(a->slot[i].brk);
 			buf_free(&a->slot[i].diags);
 		}
 		pthread_mutex_destroy(&a->mu);
@@ -420,4 +460,10 @@ void input_close(struct input *in)
 	free(in->in);
 	free(in->name);
 	free(in);
+}
+
+const uint32_t *input_breaks(const struct input *in, size_t *n)
+{
+	*n = in->nbrk;
+	return in->brk;
 }

@@ -52,11 +52,20 @@ static void emit_piece(struct lines *ls)
 
 void lines_feed(struct lines *ls, const char *p, size_t n)
 {
-	const char *end = p + n, *nl, *seg_end;
-	size_t seglen;
+	lines_feed_at(ls, p, n, NULL, 0);
+}
+
+void lines_feed_at(struct lines *ls, const char *p, size_t n,
+                   const uint32_t *brk, size_t nbrk)
+{
+	const char *start = p, *end = p + n, *nl, *seg_end;
+	size_t seglen, k = 0;
 
 	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+		if (brk)
+			nl = k < nbrk ? start + brk[k++] : NULL;
+		else
+			nl = memchr(p, '\n', (size_t)(end - p));
 		seg_end = nl ? nl + 1 : end;
 		seglen = (size_t)(seg_end - p);
 		if (ls->part.len == 0 && ls->piece == 0 && nl &&

@@ -1154,6 +1154,13 @@ void src_feed(struct src *s, const char *p, size_t n)
 	lines_feed(&s->lines, p, n);
 }
 
+static void src_feed_at(struct src *s, const char *p, size_t n,
+                        const uint32_t *brk, size_t nbrk)
+{
+	s->bytes += n;
+	lines_feed_at(&s->lines, p, n, brk, nbrk);
+}
+
 void src_idle(struct src *s)
 {
 	/* a live input does not wait for a full detection window, once some
@@ -1251,8 +1258,12 @@ int run_input(struct run *r, struct input *in)
 	   keeps the reader's core busy */
 	r->cur.want_ho = ahead && sysconf(_SC_NPROCESSORS_ONLN) >=
 	                              (input_is_gzip(in) ? 3 : 2);
-	while (!follow_stop && (n = input_next(in, &chunk)) > 0)
-		run_feed(r, chunk, (size_t)n);
+	while (!follow_stop && (n = input_next(in, &chunk)) > 0) {
+		size_t nbrk;
+		const uint32_t *brk = input_breaks(in, &nbrk);
+
+		src_feed_at(&r->cur, chunk, (size_t)n, brk, nbrk);
+	}
 	if (n < 0)
 		rc = -1;
 	run_end(r);

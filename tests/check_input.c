@@ -34,6 +34,27 @@ static void gz_member(struct buf *out, const char *text, size_t n)
 	deflateEnd(&zs);
 }
 
+/* Chunks from the reader thread that came with their line breaks. */
+static int indexed;
+
+/* The line breaks the reader thread noted for a chunk are all of them. */
+static void check_breaks(const struct input *in, const char *p, size_t n)
+{
+	size_t nbrk, i, k = 0;
+	const uint32_t *brk = input_breaks(in, &nbrk);
+
+	if (brk == NULL)
+		return;
+	indexed++;
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n') {
+			ck_assert_uint_lt(k, nbrk);
+			ck_assert_uint_eq(brk[k], i);
+			k++;
+		}
+	ck_assert_uint_eq(k, nbrk);
+}
+
 /* Writes BYTES to a temporary file and reads it back through input, by
  * input_read in small odd chunks, or with AHEAD by the reader thread. */
 static int read_back_by(const char *bytes, size_t n, struct buf *got,
@@ -54,8 +75,10 @@ static int read_back_by(const char *bytes, size_t n, struct buf *got,
 	ck_assert_ptr_nonnull(in);
 	if (ahead) {
 		ck_assert_int_eq(input_read_ahead(in), 0);
-		while ((r = input_next(in, &p)) > 0)
+		while ((r = input_next(in, &p)) > 0) {
+			check_breaks(in, p, (size_t)r);
 			buf_add(got, p, (size_t)r);
+		}
 		/* the end stays the end */
 		ck_assert_int_eq(input_next(in, &p), 0);
 	} else {
@@ -153,13 +176,17 @@ START_TEST(test_read_ahead_large)
 	/* several times the reader's ring, plain and in two members */
 	for (i = 0; i < 200000; i++)
 		buf_printf(&text, "%d INVITE sip:+1555%07d@example.net\n", i, i);
+	indexed = 0;
 	ck_assert_int_eq(read_back(text.p, text.len, &got), 0);
+	ck_assert_int_gt(indexed, 8); /* the line breaks came with them */
 	ck_assert_uint_eq(got.len, text.len);
 	ck_assert(memcmp(got.p, text.p, text.len) == 0);
 	buf_clear(&got);
 	gz_member(&gz, text.p, text.len / 2);
 	gz_member(&gz, text.p + text.len / 2, text.len - text.len / 2);
+	indexed = 0;
 	ck_assert_int_eq(read_back(gz.p, gz.len, &got), 0);
+	ck_assert_int_eq(indexed, 0); /* the inflating reader has no time */
 	ck_assert_uint_eq(got.len, text.len);
 	ck_assert(memcmp(got.p, text.p, text.len) == 0);
 	buf_clear(&got);
@@ -167,6 +194,18 @@ START_TEST(test_read_ahead_large)
 	ck_assert_int_eq(read_back(gz.p, gz.len - 100, &got), 101);
 	ck_assert_uint_gt(got.len, text.len / 2);
 	ck_assert(memcmp(got.p, text.p, got.len) == 0);
+	buf_clear(&got);
+	/* empty lines only: more breaks than a chunk notes, so none are
+	   given (check_breaks fails on a wrong list); a last line without
+	   its break */
+	buf_clear(&text);
+	for (i = 0; i < 600000; i++)
+		buf_addc(&text, '\n');
+	buf_adds(&text, "end");
+	indexed = 0;
+	ck_assert_int_eq(read_back(text.p, text.len, &got), 0);
+	ck_assert_uint_eq(got.len, text.len);
+	ck_assert_int_lt(indexed, 3); /* only the tail can be listed */
 	buf_free(&text);
 	buf_free(&gz);
 	buf_free(&got);

@@ -19,15 +19,40 @@ static void collect(void *ctx, const struct line *l)
 	buf_addc(b, '\n');
 }
 
+/* Feeds P..P+N to lines_feed_at with the offsets of its line breaks, as
+ * the reader thread finds them. */
+static void feed_at(struct lines *ls, const char *p, size_t n)
+{
+	uint32_t *brk = malloc((n + 1) * sizeof(*brk));
+	size_t i, nbrk = 0;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n')
+			brk[nbrk++] = (uint32_t)i;
+	lines_feed_at(ls, p, n, brk, nbrk);
+	free(brk);
+}
+
+/* The lines of P..P+N cut at CUT: the same whether the line breaks are
+ * searched for or given. */
 static void split(const char *p, size_t n, size_t cap, size_t cut, struct buf *out)
 {
 	struct lines ls;
+	struct buf at = {0};
 
 	lines_init(&ls, cap, collect, out);
 	lines_feed(&ls, p, cut);
 	lines_feed(&ls, p + cut, n - cut);
 	lines_finish(&ls);
 	lines_free(&ls);
+	lines_init(&ls, cap, collect, &at);
+	feed_at(&ls, p, cut);
+	feed_at(&ls, p + cut, n - cut);
+	lines_finish(&ls);
+	lines_free(&ls);
+	ck_assert_msg(at.len == out->len && memcmp(at.p, out->p, at.len) == 0,
+	              "lines_feed_at differs when cut at %zu", cut);
+	buf_free(&at);
 }
 
 START_TEST(test_basic)
