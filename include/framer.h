@@ -90,6 +90,7 @@ struct framer {
 	unsigned limit_warnings; /* match-limit warnings given */
 	uint64_t before_line;
 	int nheld;
+	struct logtime_memo tmemo; /* the last stamp's fields (logtime.h) */
 };
 
 /* YEAR is given to stamps without one; when REF_MONTH (1-12) is known, a

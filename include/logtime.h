@@ -19,6 +19,19 @@ struct logtime {
  * %Y.  0 on success, -1 when S does not fit the format. */
 int logtime_parse(const char *fmt, const char *s, size_t n, int year,
                   struct logtime *t);
+/* logtime_parse for a run of stamps that share their text up to the
+ * fraction (AudioCodes' "19-12@12:45:02." for many records): the fields
+ * read from that text are kept in M (zeroed at first) and reused.  The
+ * same result as logtime_parse, always. */
+struct logtime_memo {
+	const char *fmt, *cut, *end; /* the format, its %f, its end */
+	int year;
+	size_t len; /* bytes of head; 0: nothing noted */
+	char head[40];
+	struct logtime t; /* the fields read from head */
+};
+int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
+                       size_t n, int year, struct logtime *t);
 /* "2025-11-22T08:31:27.123Z" (milliseconds); "" when unset.  out >= 32. */
 void logtime_iso(const struct logtime *t, char *out, size_t size);
 /* Comparable number (microseconds since year 0, roughly); 0 when unset. */

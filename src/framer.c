@@ -289,8 +289,8 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 	}
 	if (!rec->time.set && fr->fmt->time_format &&
 	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
-	    logtime_parse(fr->fmt->time_format, g, gn, fr->year, &rec->time) ==
-	        0)
+	    logtime_parse_memo(&fr->tmemo, fr->fmt->time_format, g, gn,
+	                       fr->year, &rec->time) == 0)
 		fix_year(fr, &rec->time);
 }
 

@@ -34,17 +34,13 @@ static inline int num(const char **p, const char *e, int maxd, int *out)
 
 static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
 
-int logtime_parse(const char *fmt, const char *s, size_t n, int year,
-                  struct logtime *t)
+/* Reads S (P..E) as FMT up to FEND into T; P moves past what was read. */
+static int parse_part(const char *fmt, const char *fend, const char **pp,
+                      const char *e, struct logtime *t)
 {
-	const char *p = s, *e = s + n;
-	int v;
+	const char *p = *pp;
 
-	memset(t, 0, sizeof(*t));
-	t->year = year;
-	t->mon = 1;
-	t->day = 1;
-	for (; *fmt; fmt++) {
+	for (; fmt < fend; fmt++) {
 		if (*fmt == ' ') {
 			if (p >= e || (*p != ' ' && *p != '\t'))
 				return -1;
@@ -177,7 +173,88 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 			return -1;
 		}
 	}
-	(void)v;
+	*pp = p;
+	return 0;
+}
+
+static void init(struct logtime *t, int year)
+{
+	memset(t, 0, sizeof(*t));
+	t->year = year;
+	t->mon = 1;
+	t->day = 1;
+}
+
+int logtime_parse(const char *fmt, const char *s, size_t n, int year,
+                  struct logtime *t)
+{
+	const char *p = s;
+
+	init(t, year);
+	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0)
+		return -1;
+	t->set = 1;
+	return 0;
+}
+
+/* Where FMT's first %f starts, if a character matched as itself (not a
+ * blank, which matches any number of them) comes just before it: the '.'
+ * of "%S.%f".  Each conversion reads at most one byte past its own, so
+ * what FMT reads up to there depends only on the bytes up to and with
+ * that character.  NULL otherwise. */
+static const char *fraction_cut(const char *fmt)
+{
+	const char *f;
+	int lit = 0; /* the last thing in FMT matches one byte as itself */
+
+	for (f = fmt; *f; f++) {
+		if (*f != '%') {
+			lit = *f != ' ';
+			continue;
+		}
+		if (f[1] == 'f')
+			return lit ? f : NULL;
+		if (f[1] == '\0')
+			return NULL;
+		lit = f[1] == '%';
+		f++; /* %Y, %%, ... */
+	}
+	return NULL;
+}
+
+int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
+                       size_t n, int year, struct logtime *t)
+{
+	const char *p = s, *e = s + n, *cut;
+
+	if (m->fmt == fmt && m->year == year && m->len > 0 && n >= m->len &&
+	    memcmp(s, m->head, m->len) == 0) {
+		/* the same text before the fraction: the same fields */
+		*t = m->t;
+		p = s + m->len;
+		if (parse_part(m->cut, m->end, &p, e, t) < 0)
+			return -1;
+		t->set = 1;
+		return 0;
+	}
+	cut = fraction_cut(fmt);
+	if (cut == NULL)
+		return logtime_parse(fmt, s, n, year, t);
+	m->fmt = NULL; /* until a new head is noted */
+	init(t, year);
+	if (parse_part(fmt, cut, &p, e, t) < 0)
+		return -1;
+	if ((size_t)(p - s) <= sizeof(m->head)) {
+		m->fmt = fmt;
+		m->year = year;
+		m->cut = cut;
+		m->end = cut + strlen(cut);
+		m->len = (size_t)(p - s);
+		memcpy(m->head, s, m->len);
+		m->t = *t;
+	}
+	if (parse_part(cut, cut + strlen(cut), &p, e, t) < 0)
+		return -1;
 	t->set = 1;
 	return 0;
 }

@@ -355,6 +355,118 @@ START_TEST(test_split_entries_join)
 }
 END_TEST
 
+/* Time stamps, read with the formats the patterns use. */
+static const char *iso(const char *fmt, const char *s, int year)
+{
+	static char out[64];
+	struct logtime t;
+
+	if (logtime_parse(fmt, s, strlen(s), year, &t) != 0)
+		return "fail";
+	logtime_iso(&t, out, sizeof(out));
+	return out;
+}
+
+START_TEST(test_logtime)
+{
+	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-12@12:45:02.514", 2025),
+	                 "2025-12-19T12:45:02.514Z");
+	ck_assert_str_eq(iso("%b %e %H:%M:%S.%f", "Mar  6 13:34:49.416", 2026),
+	                 "2026-03-06T13:34:49.416Z");
+	ck_assert_str_eq(iso("%Y-%m-%dT%H:%M:%S.%f", "2024-02-29T23:59:59.5", 0),
+	                 "2024-02-29T23:59:59.500Z");
+	ck_assert_str_eq(iso("%s", "1700000000.25", 0),
+	                 "2023-11-14T22:13:20.250Z");
+	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-13@12:45:02.514", 2025),
+	                 "fail"); /* month 13 */
+	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-12@12:45:02.", 2025),
+	                 "fail"); /* no fraction digits */
+	ck_assert_str_eq(iso("%H:%M:%S", "7:05:09", 0), "07:05:09.000");
+}
+END_TEST
+
+static int same_time(const struct logtime *a, const struct logtime *b)
+{
+	return a->set == b->set && a->year == b->year && a->mon == b->mon &&
+	       a->day == b->day && a->hour == b->hour && a->min == b->min &&
+	       a->sec == b->sec && a->usec == b->usec &&
+	       a->has_date == b->has_date;
+}
+
+/* logtime_parse_memo gives what logtime_parse gives, for stamps that share
+ * their text before the fraction or not, good or bad, whatever the format
+ * and the year; and reuses that text's fields (the memo is noted). */
+START_TEST(test_logtime_memo)
+{
+	static const char *fmts[] = {
+		"%d-%m@%H:%M:%S.%f", "%b %e %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+		"%H:%M:%S,%f",       "%H:%M:%S %f",       "%%%f",
+		"%s",                "%b %e %H:%M:%S",    "%H%f",
+	};
+	static const char *stamps[] = {
+		"19-12@12:45:02.514",  "19-12@12:45:02.9",   "19-12@12:45:02.",
+		"19-12@12:45:02.x",    "19-12@12:45:03.001", "19-12@12:45:03",
+		"32-12@12:45:03.001",  "Mar  6 13:34:49.416", "Mar  6 13:34:49.7",
+		"Mar 16 13:34:49.7",   "Mar  6 13:34:50.7",  "2024-02-29T23:59:59.5",
+		"2024-02-29T23:59:59.123456789", "12:00:01,5", "12:00:01,",
+		"12:00:01 5",          "12:00:01  6",        "%7",
+		"%",                   "1700000000.25",      "Mar  6 13:34:49",
+		"",                    "19-12@12:45:02.514 trailing",
+		"1.5",                 "123",                "%%7",
+	};
+	struct logtime_memo memo = {0};
+	size_t f, i, k;
+	int noted = 0;
+
+	srand(7);
+	for (k = 0; k < 20000; k++) {
+		struct logtime a, b;
+		int ra, rb, year = 2020 + rand() % 3;
+		const char *fmt = fmts[rand() % (int)(sizeof(fmts) / sizeof(*fmts))];
+		const char *s = stamps[rand() % (int)(sizeof(stamps) / sizeof(*stamps))];
+
+		ra = logtime_parse(fmt, s, strlen(s), year, &a);
+		rb = logtime_parse_memo(&memo, fmt, s, strlen(s), year, &b);
+		ck_assert_msg(ra == rb, "%s on '%s': %d, memo %d", fmt, s, ra, rb);
+		if (ra == 0)
+			ck_assert_msg(same_time(&a, &b),
+			              "%s on '%s' (%d): fields differ", fmt, s,
+			              year);
+		noted += memo.len > 0;
+	}
+	ck_assert_int_gt(noted, 1000);
+	/* runs of one format: each stamp also read cut short */
+	memset(&memo, 0, sizeof(memo));
+	for (f = 0; f < sizeof(fmts) / sizeof(*fmts); f++)
+		for (i = 0; i < sizeof(stamps) / sizeof(*stamps); i++) {
+			size_t n;
+
+			for (n = 0; n <= strlen(stamps[i]); n++) {
+				struct logtime a, b;
+				int ra = logtime_parse(fmts[f], stamps[i], n, 2025, &a);
+				int rb = logtime_parse_memo(&memo, fmts[f], stamps[i],
+				                            n, 2025, &b);
+
+				ck_assert_int_eq(ra, rb);
+				if (ra == 0)
+					ck_assert(same_time(&a, &b));
+			}
+		}
+	/* the AudioCodes head is noted up to and with the dot */
+	memset(&memo, 0, sizeof(memo));
+	{
+		struct logtime t;
+
+		ck_assert_int_eq(logtime_parse_memo(&memo, fmts[0],
+		                                    "19-12@12:45:02.514", 18,
+		                                    2025, &t),
+		                 0);
+		ck_assert_uint_eq(memo.len, 15);
+		ck_assert_int_eq(memo.t.sec, 2);
+	}
+}
+END_TEST
+
 Suite *framer_suite(void)
 {
 	Suite *s = suite_create("framer");
@@ -369,6 +481,8 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_year_rollover);
 	tcase_add_test(tc, test_split_entries_join);
+	tcase_add_test(tc, test_logtime);
+	tcase_add_test(tc, test_logtime_memo);
 	suite_add_tcase(s, tc);
 	return s;
 }
