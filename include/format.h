@@ -40,6 +40,7 @@ struct rx {
 	char *src;
 	int g[RXG_N]; /* group number, 0 if absent, -1 if the name repeats */
 	int first;    /* anchored: the byte every match starts with, or -1 */
+	int lead;     /* not anchored: the same, or -1 */
 	int jit;      /* compiled by the JIT: matched by pcre2_jit_match */
 	int meta;     /* has a group that names an end, a key or a part */
 };

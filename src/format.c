@@ -47,15 +47,25 @@ void rxm_free(struct rxm *m)
 int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
 {
 	int rc;
+	size_t from = 0;
 
 	if (rx_ruled_out(rx, p, n))
 		return 0;
+	if (rx->lead >= 0) {
+		/* no match starts before it; the subject stays P..P+N, so
+		   lookbehinds and \b see what they saw */
+		const char *q = memchr(p, rx->lead, n);
+
+		if (q == NULL)
+			return 0;
+		from = (size_t)(q - p);
+	}
 	m->subject = p;
 	/* the JIT's own entry skips checks that cost as much as a short
 	   match; limits and errors are the same */
-	rc = rx->jit ? pcre2_jit_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
-	                               match_context())
-	             : pcre2_match(rx->code, (PCRE2_SPTR)p, n, 0, 0, m->md,
+	rc = rx->jit ? pcre2_jit_match(rx->code, (PCRE2_SPTR)p, n, from, 0,
+	                               m->md, match_context())
+	             : pcre2_match(rx->code, (PCRE2_SPTR)p, n, from, 0, m->md,
 	                           match_context());
 	if (rc >= 0)
 		return 1;
@@ -168,20 +178,26 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 	/* An anchored pattern with a fixed first byte (^-{40}, tried on
 	   every line of a record) is ruled out without calling PCRE2;
 	   letters are left to PCRE2, which knows if (?i) applies. */
+	/* Not anchored, such a pattern (\[Time:..., a line's trailer) is
+	   tried from the first such byte on, found by memchr, which is
+	   faster than the JIT's own search. */
 	{
 		uint32_t opts = 0, type = 0, unit = 0;
 
-		rx->first = -1;
+		rx->first = rx->lead = -1;
 		if (pcre2_pattern_info(rx->code, PCRE2_INFO_ALLOPTIONS,
 		                       &opts) == 0 &&
-		    (opts & PCRE2_ANCHORED) &&
 		    pcre2_pattern_info(rx->code, PCRE2_INFO_FIRSTCODETYPE,
 		                       &type) == 0 &&
 		    type == 1 &&
 		    pcre2_pattern_info(rx->code, PCRE2_INFO_FIRSTCODEUNIT,
 		                       &unit) == 0 &&
-		    unit < 128 && !isalpha((int)unit))
-			rx->first = (int)unit;
+		    unit < 128 && !isalpha((int)unit)) {
+			if (opts & PCRE2_ANCHORED)
+				rx->first = (int)unit;
+			else
+				rx->lead = (int)unit;
+		}
 	}
 	/* JIT is an optimisation: if it fails the interpreter still works. */
 	rx->jit = pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0;

@@ -105,6 +105,69 @@ START_TEST(test_prefilters)
 }
 END_TEST
 
+/* A pattern that is not anchored but starts with a fixed byte is tried
+ * from that byte's first place on (memchr): the same matches, spans and
+ * groups as PCRE2 gives from the start, lookbehinds and \b included. */
+START_TEST(test_lead_byte)
+{
+	static const char *const pats[] = {
+	    "\\[Time:(?<time>\\d+)\\]\\s*$",
+	    "(?<=x)\\[(?<key>\\w*)\\]",
+	    "(?<!\\])\\[(?<key>[^\\]]*)\\]",
+	    "\\[\\b(?<key>\\w+)",
+	    "#(?<key>\\d)|#x",
+	};
+	static const char *const hay[] = {
+	    "", "[", "[Time:1]", "a [Time:12] ", "[Time:1] x [Time:2]",
+	    "x[k]", "y[k]x[j]", "][a]", "[a]", "[[b", "#x", "##1", "zz#",
+	    "[Time:] [Time:3]", "x[", "[ k", "[k",
+	};
+	size_t i, j;
+	struct rxm m1, m2;
+
+	rxm_init(&m1);
+	rxm_init(&m2);
+	for (i = 0; i < ARRAY_LEN(pats); i++) {
+		char text[256];
+		struct format *f, *g;
+
+		snprintf(text, sizeof(text), "name l\nstart %s\n", pats[i]);
+		f = parse(text);
+		/* the same pattern, but its first byte no longer fixed */
+		snprintf(text, sizeof(text), "name l\nstart (?:%s|(*FAIL)\\b)\n",
+		         pats[i]);
+		g = parse(text);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(g);
+		ck_assert_int_eq(f->start.lead, pats[i][0] == '#' ? '#' : '[');
+		ck_assert_int_eq(f->start.first, -1);
+		ck_assert_int_eq(g->start.lead, -1);
+		for (j = 0; j < ARRAY_LEN(hay); j++) {
+			size_t n = strlen(hay[j]), s1, e1, s2, e2, n1 = 0, n2 = 0;
+			const char *p1 = NULL, *p2 = NULL;
+			int r1 = rx_match(&f->start, hay[j], n, &m1);
+			int r2 = rx_match(&g->start, hay[j], n, &m2);
+
+			ck_assert_msg(r1 == r2, "%s on '%s': %d, not %d", pats[i],
+			              hay[j], r1, r2);
+			if (r1 != 1)
+				continue;
+			rx_span(&m1, &s1, &e1);
+			rx_span(&m2, &s2, &e2);
+			ck_assert_msg(s1 == s2 && e1 == e2, "%s on '%s'", pats[i],
+			              hay[j]);
+			rx_group_id(&f->start, &m1, RXG_KEY, &p1, &n1);
+			rx_group_id(&g->start, &m2, RXG_KEY, &p2, &n2);
+			ck_assert(p1 == p2 && n1 == n2);
+		}
+		format_free(f);
+		format_free(g);
+	}
+	rxm_free(&m1);
+	rxm_free(&m2);
+}
+END_TEST
+
 /* a simple 'sequence' pattern is matched by hand, exactly as PCRE2 would */
 START_TEST(test_simple_sequence)
 {
@@ -338,6 +401,7 @@ Suite *format_suite(void)
 
 	tcase_add_test(tc, test_parse_ok);
 	tcase_add_test(tc, test_prefilters);
+	tcase_add_test(tc, test_lead_byte);
 	tcase_add_test(tc, test_simple_sequence);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_match_limit);
