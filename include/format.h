@@ -115,6 +115,8 @@ const struct format *formats_pick(const struct formats *fs,
  * the subject of its last match for rx_group. */
 struct rxm {
 	pcre2_match_data *md;
+	PCRE2_SIZE *ov; /* md's offsets (fixed for its life), and their pairs */
+	uint32_t ovn;
 	const char *subject;
 	int error; /* PCRE2's code for the last -1 of rx_match */
 };

@@ -35,6 +35,9 @@ void rxm_init(struct rxm *m)
 	m->md = pcre2_match_data_create(32, NULL);
 	if (m->md == NULL)
 		die("out of memory");
+	/* asked once: two calls into the library for every group read */
+	m->ov = pcre2_get_ovector_pointer(m->md);
+	m->ovn = pcre2_get_ovector_count(m->md);
 	m->subject = NULL;
 }
 
@@ -42,6 +45,8 @@ void rxm_free(struct rxm *m)
 {
 	pcre2_match_data_free(m->md);
 	m->md = NULL;
+	m->ov = NULL;
+	m->ovn = 0;
 }
 
 int rx_match(const struct rx *rx, const char *p, size_t n, struct rxm *m)
@@ -110,11 +115,10 @@ int rx_group(const struct rx *rx, const struct rxm *m, const char *name,
 
 static int group_at(const struct rxm *m, int num, const char **gp, size_t *gn)
 {
-	PCRE2_SIZE *ov;
+	const PCRE2_SIZE *ov = m->ov;
 
-	if (num <= 0 || (uint32_t)num >= pcre2_get_ovector_count(m->md))
+	if (num <= 0 || (uint32_t)num >= m->ovn)
 		return 0;
-	ov = pcre2_get_ovector_pointer(m->md);
 	if (ov[2 * num] == PCRE2_UNSET)
 		return 0;
 	*gp = m->subject + ov[2 * num];
@@ -130,7 +134,7 @@ const char *rx_error(const struct rxm *m, char *buf, size_t size)
 
 void rx_span(const struct rxm *m, size_t *so, size_t *eo)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+	const PCRE2_SIZE *ov = m->ov;
 
 	*so = ov[0];
 	*eo = ov[1];
