@@ -316,9 +316,8 @@ static void find_breaks(const struct input *in, struct slot *sl)
 		return;
 	e = p + sl->n;
 	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		if (sl->nbrk == SLOT_BRK) {
-			sl->nbrk =
-			    (size_t)-1; /* too many: let them be searched */
+		if (sl->nbrk == SLOT_BRK) { /* too many: they are searched */
+			sl->nbrk = (size_t)-1;
 			return;
 		}
 		sl->brk[sl->nbrk++] = (uint32_t)(nl - sl->p);
