@@ -54,5 +54,7 @@ void calls_expire(struct calls *c, long long now, long long horizon,
                   timeout_fn fn, void *ctx);
 uint64_t calls_count(const struct calls *c); /* INVITE dialogs seen */
 size_t calls_live(const struct calls *c);    /* calls held now */
+/* The most calls that share a bucket of the table (its hash's health). */
+size_t calls_longest_chain(const struct calls *c);
 
 #endif

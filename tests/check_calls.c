@@ -146,6 +146,39 @@ START_TEST(test_call_id_lengths)
 }
 END_TEST
 
+/* Call-IDs as devices make them spread over the table: ones that differ
+ * only in their last bytes, past the first 8 or 16, or in length, do not
+ * pile up in a few buckets (each would cost every message a long walk). */
+START_TEST(test_call_id_spread)
+{
+	static const char *const shapes[] = {
+	    "%032x",          /* 32 hex digits, as Teams */
+	    "%d@192.0.2.25",  /* a counter at a host */
+	    "0000000000000000-%d",
+	    "call-id-prefix-shared-by-all-calls-of-this-sbc-%08d",
+	    "%d",
+	};
+	size_t s;
+
+	for (s = 0; s < sizeof(shapes) / sizeof(*shapes); s++) {
+		struct calls *c = calls_new(65536);
+		uint64_t first = 0;
+		char id[128];
+		int i;
+
+		for (i = 0; i < 40000; i++) {
+			snprintf(id, sizeof(id), shapes[s], i * 7919);
+			resp(c, (uint64_t)i + 1, &first, 200, id, 1, "OPTIONS");
+		}
+		ck_assert_uint_eq(calls_live(c), 40000);
+		ck_assert_msg(calls_longest_chain(c) <= 12,
+		              "%s: %zu calls in one bucket", shapes[s],
+		              calls_longest_chain(c));
+		calls_free(c);
+	}
+}
+END_TEST
+
 START_TEST(test_challenges)
 {
 	struct calls *c = calls_new(100);
@@ -399,6 +432,7 @@ Suite *calls_suite(void)
 	tcase_add_test(tc, test_failed);
 	tcase_add_test(tc, test_repeat);
 	tcase_add_test(tc, test_call_id_lengths);
+	tcase_add_test(tc, test_call_id_spread);
 	tcase_add_test(tc, test_challenges);
 	tcase_add_test(tc, test_canceled);
 	tcase_add_test(tc, test_487_without_cancel);
