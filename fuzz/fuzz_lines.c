@@ -2,7 +2,9 @@
  * Oracles: the lines handed over put back together are the input byte for
  * byte; pieces are never longer than the cap and have no line end; line
  * numbers go up by one; and the lines do not depend on the chunking (the
- * same input fed whole gives the same sequence). */
+ * same input fed whole gives the same sequence), nor on whether the line
+ * breaks are searched for or given (lines_feed_at, as the reader thread
+ * gives them). */
 #include "common.h"
 #include "lines.h"
 
@@ -48,6 +50,21 @@ static void on_line(void *ctx, const struct line *l)
 	           (unsigned long long)l->no, l->piece);
 }
 
+/* P..P+N to lines_feed_at with the offsets of its line breaks. */
+static void feed_at(struct lines *ls, const char *p, size_t n)
+{
+	uint32_t *brk = xmalloc((n + 1) * sizeof(*brk));
+	size_t i, nbrk = 0;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n')
+			brk[nbrk++] = (uint32_t)i;
+	lines_feed_at(ls, p, n, brk, nbrk);
+	free(brk);
+}
+
+/* WHOLE: 0 random chunks, 1 one chunk, 2 random chunks with their line
+ * breaks given */
 static void run(struct rec *r, const char *p, size_t n, size_t cap,
                 uint32_t seed, int whole)
 {
@@ -58,13 +75,16 @@ static void run(struct rec *r, const char *p, size_t n, size_t cap,
 	r->cap = cap;
 	lines_init(&ls, cap, on_line, r);
 	while (off < n) {
-		size_t c = whole ? n - off : 1 + fz_rand(&seed) % 97;
+		size_t c = whole == 1 ? n - off : 1 + fz_rand(&seed) % 97;
 
-		if (!whole && (seed & 0x300) == 0)
+		if (whole != 1 && (seed & 0x300) == 0)
 			c = 1; /* runs of single bytes */
 		if (c > n - off)
 			c = n - off;
-		lines_feed(&ls, p + off, c);
+		if (whole == 2)
+			feed_at(&ls, p + off, c);
+		else
+			lines_feed(&ls, p + off, c);
 		off += c;
 	}
 	lines_finish(&ls);
@@ -77,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t cap = 1 + fz_byte(&f) % 200;
 	uint32_t seed = fz_u16(&f);
 	char *p = fz_copy(f.p, f.n);
-	struct rec a, b;
+	struct rec a, b, c;
 
 	run(&a, p, f.n, cap, seed, 0);
 	FUZZ_CHECK(a.bytes.len == f.n &&
@@ -90,10 +110,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                memcmp(a.shape.p, b.shape.p, a.shape.len) == 0),
 	           "chunked lines differ from whole: %s vs %s",
 	           a.shape.p ? a.shape.p : "", b.shape.p ? b.shape.p : "");
+	run(&c, p, f.n, cap, seed, 2);
+	FUZZ_CHECK(c.shape.len == b.shape.len && c.bytes.len == f.n &&
+	               (c.shape.len == 0 ||
+	                memcmp(c.shape.p, b.shape.p, c.shape.len) == 0) &&
+	               (f.n == 0 || memcmp(c.bytes.p, p, f.n) == 0),
+	           "lines with their breaks given differ: %s vs %s",
+	           c.shape.p ? c.shape.p : "", b.shape.p ? b.shape.p : "");
 	buf_free(&a.bytes);
 	buf_free(&a.shape);
 	buf_free(&b.bytes);
 	buf_free(&b.shape);
+	buf_free(&c.bytes);
+	buf_free(&c.shape);
 	free(p);
 	return 0;
 }
