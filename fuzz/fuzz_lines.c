@@ -54,12 +54,8 @@ static void on_line(void *ctx, const struct line *l)
 static void feed_at(struct lines *ls, const char *p, size_t n)
 {
 	uint32_t *brk = xmalloc((n + 1) * sizeof(*brk));
-	size_t i, nbrk = 0;
 
-	for (i = 0; i < n; i++)
-		if (p[i] == '\n')
-			brk[nbrk++] = (uint32_t)i;
-	lines_feed_at(ls, p, n, brk, nbrk);
+	lines_feed_at(ls, p, n, brk, lines_breaks(p, n, brk, n));
 	free(brk);
 }
 

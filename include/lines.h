@@ -32,8 +32,11 @@ struct lines {
 
 void lines_init(struct lines *ls, size_t cap, line_fn fn, void *ctx);
 void lines_feed(struct lines *ls, const char *p, size_t n);
+/* The offsets of the line breaks in P..P+N into BRK (up to CAP of them):
+ * how many, or (size_t)-1 when there are more than CAP. */
+size_t lines_breaks(const char *p, size_t n, uint32_t *brk, size_t cap);
 /* lines_feed with the offsets of every line break in P..P+N known (BRK,
- * NBRK of them, ascending). */
+ * NBRK of them, ascending: lines_breaks). */
 void lines_feed_at(struct lines *ls, const char *p, size_t n,
                    const uint32_t *brk, size_t nbrk);
 /* Hands over a final line that has no line end, if any. */

@@ -180,11 +180,10 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 				rx->meta = 1;
 	}
 	/* An anchored pattern with a fixed first byte (^-{40}, tried on
-	   every line of a record) is ruled out without calling PCRE2;
-	   letters are left to PCRE2, which knows if (?i) applies. */
-	/* Not anchored, such a pattern (\[Time:..., a line's trailer) is
-	   tried from the first such byte on, found by memchr, which is
-	   faster than the JIT's own search. */
+	   every line of a record) is ruled out without calling PCRE2; one
+	   not anchored (\[Time:..., a line's trailer) is tried from the
+	   first such byte on, found by memchr, faster than the JIT's own
+	   search.  Letters are left to PCRE2, which knows if (?i) applies. */
 	{
 		uint32_t opts = 0, type = 0, unit = 0;
 

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "handoff.h"
+#include "lines.h"
 #include "util.h"
 
 #define INBUF (256 * 1024)
@@ -305,24 +306,13 @@ ssize_t input_read(struct input *in, char *buf, size_t cap)
  * gzip file's slots come without. */
 static void find_breaks(const struct input *in, struct slot *sl)
 {
-	const char *p = sl->p, *e, *nl;
-
-	sl->nbrk = 0;
-	if (in->gzip) {
-		sl->nbrk = (size_t)-1;
-		return;
-	}
-	if (sl->n <= 0)
-		return;
-	e = p + sl->n;
-	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		if (sl->nbrk == SLOT_BRK) { /* too many: they are searched */
-			sl->nbrk = (size_t)-1;
-			return;
-		}
-		sl->brk[sl->nbrk++] = (uint32_t)(nl - sl->p);
-		p = nl + 1;
-	}
+	if (in->gzip)
+		sl->nbrk = (size_t)-1; /* none noted: they are searched */
+	else if (sl->n <= 0)
+		sl->nbrk = 0;
+	else
+		sl->nbrk =
+		    lines_breaks(sl->p, (size_t)sl->n, sl->brk, SLOT_BRK);
 }
 
 static void *read_ahead(void *arg)

@@ -50,6 +50,20 @@ static void emit_piece(struct lines *ls)
 	buf_clear(&ls->part);
 }
 
+size_t lines_breaks(const char *p, size_t n, uint32_t *brk, size_t cap)
+{
+	const char *s = p, *e = p + n, *nl;
+	size_t k = 0;
+
+	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		if (k == cap)
+			return (size_t)-1;
+		brk[k++] = (uint32_t)(nl - s);
+		p = nl + 1;
+	}
+	return k;
+}
+
 void lines_feed(struct lines *ls, const char *p, size_t n)
 {
 	lines_feed_at(ls, p, n, NULL, 0);

@@ -225,7 +225,7 @@ static const char *fraction_cut(const char *fmt)
 int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
                        size_t n, int year, struct logtime *t)
 {
-	const char *p = s, *e = s + n, *cut;
+	const char *p = s, *e = s + n, *cut, *end;
 
 	if (m->fmt == fmt && m->year == year && m->len > 0 && n >= m->len &&
 	    memcmp(s, m->head, m->len) == 0) {
@@ -244,16 +244,17 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
 	init(t, year);
 	if (parse_part(fmt, cut, &p, e, t) < 0)
 		return -1;
+	end = cut + strlen(cut);
 	if ((size_t)(p - s) <= sizeof(m->head)) {
 		m->fmt = fmt;
 		m->year = year;
 		m->cut = cut;
-		m->end = cut + strlen(cut);
+		m->end = end;
 		m->len = (size_t)(p - s);
 		memcpy(m->head, s, m->len);
 		m->t = *t;
 	}
-	if (parse_part(cut, cut + strlen(cut), &p, e, t) < 0)
+	if (parse_part(cut, end, &p, e, t) < 0)
 		return -1;
 	t->set = 1;
 	return 0;

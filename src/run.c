@@ -1148,17 +1148,16 @@ void src_begin(struct run *r, struct src *s, const char *name, int year,
 	lines_init(&s->lines, r->o.line_cap, on_line, s);
 }
 
-void src_feed(struct src *s, const char *p, size_t n)
-{
-	s->bytes += n;
-	lines_feed(&s->lines, p, n);
-}
-
 static void src_feed_at(struct src *s, const char *p, size_t n,
                         const uint32_t *brk, size_t nbrk)
 {
 	s->bytes += n;
 	lines_feed_at(&s->lines, p, n, brk, nbrk);
+}
+
+void src_feed(struct src *s, const char *p, size_t n)
+{
+	src_feed_at(s, p, n, NULL, 0);
 }
 
 void src_idle(struct src *s)
