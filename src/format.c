@@ -293,13 +293,20 @@ static const char *find_keyed(const char *p, size_t n, const char *lit,
 		return p;
 	if (n < m)
 		return NULL;
-	/* the key byte can only be at k .. n - m + k */
+	/* the key byte can only be at k .. n - m + k; a candidate is checked
+	   in line (literals are short, and most candidates fail at once) */
 	while (q <= e - m + k) {
+		const char *s;
+		size_t i;
+
 		q = memchr(q, lit[k], (size_t)(e - m + k - q) + 1);
 		if (q == NULL)
 			return NULL;
-		if (memcmp(q - k, lit, m) == 0)
-			return q - k;
+		s = q - k;
+		for (i = 0; i < m && s[i] == lit[i]; i++)
+			;
+		if (i == m)
+			return s;
 		q++;
 	}
 	return NULL;
@@ -375,10 +382,11 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 		unsigned long long u = 0;
 
 		d = q + pl;
-		for (x = d; x < e && *x >= '0' && *x <= '9'; x++)
+		for (x = d; x < e && (unsigned)(*x - '0') < 10; x++)
 			u = u * 10 + (unsigned)(*x - '0'); /* wraps past 19 */
 		if (x > d && (size_t)(e - x) >= sl &&
-		    memcmp(x, f->seq_suf, sl) == 0) {
+		    (sl == 0 || (x[0] == f->seq_suf[0] &&
+		                 memcmp(x, f->seq_suf, sl) == 0))) {
 			/* up to 18 digits: below 2^62, read on the way */
 			*v = x - d <= 18
 			         ? (long long)u
