@@ -9,7 +9,7 @@ DESTDIR ?=
 VERSION = 0.1
 
 CC ?= cc
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O3 -g
 PKG_CONFIG ?= pkg-config
 # deferred (=): evaluated after scripts/deps.sh has installed what is missing
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib minizip)
