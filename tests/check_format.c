@@ -63,7 +63,9 @@ START_TEST(test_prefilters)
 	static const char *const hay[] = {
 	    "", "O", "On [", "On [x", "xOn [", "On On [", "On ", "On x[On [",
 	    "[[[[", "On  [", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxOn [",
-	    "On [On [On ["};
+	    "On [On [On [",
+	    /* near misses: all but the first byte, all but the last */
+	    "xn [", "xn [On [", "On x", "On xOn [", "On[On [", "O  [On ["};
 	struct rxm m;
 	size_t i;
 
@@ -168,6 +170,33 @@ START_TEST(test_lead_byte)
 }
 END_TEST
 
+/* format_seq on each of LINES says what PCRE2 says of F's pattern */
+static void seq_agrees(const struct format *f, const char *const *lines,
+		       size_t nlines)
+{
+	struct rxm m;
+	size_t i;
+
+	ck_assert_int_eq(f->seq_simple, 1);
+	rxm_init(&m);
+	for (i = 0; i < nlines; i++) {
+		size_t n = strlen(lines[i]), gn;
+		long long v = -5, w = -5;
+		const char *g;
+		int rc = format_seq(f, lines[i], n, &v);
+		int want = rx_match(&f->seq, lines[i], n, &m);
+
+		ck_assert_msg(rc == want, "line \"%s\": %d, PCRE2 %d", lines[i],
+			      rc, want);
+		if (want == 1) {
+			ck_assert(rx_group(&f->seq, &m, "seq", &g, &gn));
+			w = span_uint(g, gn, 1LL << 62);
+			ck_assert_int_eq(v, w);
+		}
+	}
+	rxm_free(&m);
+}
+
 /* a simple 'sequence' pattern is matched by hand, exactly as PCRE2 would */
 START_TEST(test_simple_sequence)
 {
@@ -183,27 +212,19 @@ START_TEST(test_simple_sequence)
 	    "[S=999999999999999999]", "[S=000000000000000000001]",
 	    "[S=4611686018427387904]", "[S=4611686018427387905]",
 	    "[S=18446744073709551617]"};
-	struct rxm m;
-	size_t i;
+	/* a suffix of several bytes: each of them is compared */
+	static const char *const lines2[] = {
+	    "@5ab", "@5ac @6ab", "@5a", "@5", "x@12abc", "@7bb@8ab",
+	    "@@9ab", "@ab@3ab"};
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(f->seq_simple, 1);
-	rxm_init(&m);
-	for (i = 0; i < ARRAY_LEN(lines); i++) {
-		size_t n = strlen(lines[i]), gn;
-		long long v = -5, w = -5;
-		const char *g;
-		int rc = format_seq(f, lines[i], n, &v);
-		int want = rx_match(&f->seq, lines[i], n, &m);
-
-		ck_assert_int_eq(rc, want);
-		if (want == 1) {
-			ck_assert(rx_group(&f->seq, &m, "seq", &g, &gn));
-			w = span_uint(g, gn, 1LL << 62);
-			ck_assert_int_eq(v, w);
-		}
-	}
-	rxm_free(&m);
+	seq_agrees(f, lines, ARRAY_LEN(lines));
+	format_free(f);
+	f = parse("name   seq1\n"
+		  "start  x\n"
+		  "sequence @(?<seq>\\d+)ab\n");
+	ck_assert_ptr_nonnull(f);
+	seq_agrees(f, lines2, ARRAY_LEN(lines2));
 	format_free(f);
 	/* anything else is left to PCRE2 */
 	f = parse("name   seq2\n"
