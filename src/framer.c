@@ -383,6 +383,11 @@ static void track(struct asm *a, size_t eol, int to_start, int last_nl)
 			}
 			break;
 		case 1:
+			/* most header lines: not blank, and not named
+			   Content-Length or l (no trimming needed to see it) */
+			if (qn > 0 && q[0] != ' ' && q[0] != '\t' &&
+			    (q[0] | 0x20) != 'c' && (q[0] | 0x20) != 'l')
+				break;
 			span_trim(&q, &qn);
 			if (qn == 0) {
 				a->sip_state = a->body_left > 0 ? 2 : 3;

@@ -283,6 +283,33 @@ START_TEST(test_content_length_names)
 }
 END_TEST
 
+/* The line that ends the headers may hold blanks: "", " ", a tab. */
+START_TEST(test_blank_line_with_blanks)
+{
+	struct format *f = fmt("name t\n"
+			       "start (?<sip>SIP/2\\.0 \\d\\d\\d )\n"
+			       "complete yes\n");
+	static const char *const sep[] = {"", " ", "\t", " \t ", "\t\t"};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(sep); i++) {
+		struct got g = {0};
+		struct buf log = {0};
+
+		buf_printf(&log,
+			   "SIP/2.0 200 OK\nContent-Length: 4\n%s\nabc\nnext\n",
+			   sep[i]);
+		feed(f, log.p, &g, 0);
+		ck_assert_msg(strstr(g.log.p, "R 1-4 ") != NULL &&
+			          strstr(g.log.p, "N 5\n") != NULL,
+			      "separator \"%s\":\n%s", sep[i], g.log.p);
+		buf_free(&g.log);
+		buf_free(&log);
+	}
+	format_free(f);
+}
+END_TEST
+
 START_TEST(test_size_cap)
 {
 	struct format *f = fmt("name t\nstart ^BEGIN$\n");
@@ -477,6 +504,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_oneline_syslog);
 	tcase_add_test(tc, test_deferred_unescape);
 	tcase_add_test(tc, test_complete_by_content_length);
+	tcase_add_test(tc, test_blank_line_with_blanks);
 	tcase_add_test(tc, test_content_length_names);
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_year_rollover);
