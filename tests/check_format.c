@@ -170,6 +170,19 @@ START_TEST(test_lead_byte)
 }
 END_TEST
 
+/* A format whose 'sequence' is PATTERN. */
+static struct format *seq_format(const char *pattern)
+{
+	struct buf b = {0};
+	struct format *f;
+
+	buf_printf(&b, "name   seq\nstart  x\nsequence %s\n", pattern);
+	f = parse(b.p);
+	buf_free(&b);
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
 /* format_seq on each of LINES says what PCRE2 says of F's pattern */
 static void seq_agrees(const struct format *f, const char *const *lines,
 		       size_t nlines)
@@ -200,9 +213,6 @@ static void seq_agrees(const struct format *f, const char *const *lines,
 /* a simple 'sequence' pattern is matched by hand, exactly as PCRE2 would */
 START_TEST(test_simple_sequence)
 {
-	struct format *f = parse("name   seq\n"
-				 "start  x\n"
-				 "sequence \\[S=(?<seq>\\d+)\\]\n");
 	static const char *const lines[] = {
 	    "", "[S=1]", "x [S=123] y", "[S=] [S=7]", "[S=12 [S=34]",
 	    "[S=5", "[S=5]x[S=6]", "[[S=9]", "[S=00042]", "S=3]",
@@ -216,28 +226,19 @@ START_TEST(test_simple_sequence)
 	static const char *const lines2[] = {
 	    "@5ab", "@5ac @6ab", "@5a", "@5", "x@12abc", "@7bb@8ab",
 	    "@@9ab", "@ab@3ab"};
+	struct format *f = seq_format("\\[S=(?<seq>\\d+)\\]");
 
-	ck_assert_ptr_nonnull(f);
 	seq_agrees(f, lines, ARRAY_LEN(lines));
 	format_free(f);
-	f = parse("name   seq1\n"
-		  "start  x\n"
-		  "sequence @(?<seq>\\d+)ab\n");
-	ck_assert_ptr_nonnull(f);
+	f = seq_format("@(?<seq>\\d+)ab");
 	seq_agrees(f, lines2, ARRAY_LEN(lines2));
 	format_free(f);
 	/* anything else is left to PCRE2 */
-	f = parse("name   seq2\n"
-		  "start  x\n"
-		  "sequence \\[S=(?<seq>\\d+)\\]|#(?<seq>\\d+)\n");
-	ck_assert_ptr_nonnull(f);
+	f = seq_format("\\[S=(?<seq>\\d+)\\]|#(?<seq>\\d+)");
 	ck_assert_int_eq(f->seq_simple, 0);
 	ck_assert_int_eq(format_seq(f, "[S=1]", 5, &(long long){0}), -2);
 	format_free(f);
-	f = parse("name   seq3\n"
-		  "start  x\n"
-		  "sequence (?<seq>\\d+)\\]\n");
-	ck_assert_ptr_nonnull(f);
+	f = seq_format("(?<seq>\\d+)\\]");
 	ck_assert_int_eq(f->seq_simple, 0); /* no prefix to search for */
 	format_free(f);
 }
