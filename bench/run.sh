@@ -9,9 +9,8 @@
 # the disk has room), and an Oracle sipmsg.log of 200 MB, with bench/gen.py.
 # Each command is run 3 times in turn with its baseline; the best
 # wall-clock time of each counts (the files are read once first so all of
-# them come from the page cache).  Prints a
-# table with the targets and PASS or MISS; it measures, it does not gate:
-# the exit status is always 0.
+# them come from the page cache).  Prints a table with the targets and
+# PASS or MISS; it measures, it does not gate: the exit status is always 0.
 #
 # Environment: SIPWHY (default ./sipwhy), BENCH_DIR, RUNS (default 3),
 # BENCH_SIZES (default "100 500 1000"), BENCH_KEEP=0 deletes the generated
