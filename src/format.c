@@ -385,8 +385,7 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 		for (x = d; x < e && (unsigned)(*x - '0') < 10; x++)
 			u = u * 10 + (unsigned)(*x - '0'); /* wraps past 19 */
 		if (x > d && (size_t)(e - x) >= sl &&
-		    (sl == 0 || (x[0] == f->seq_suf[0] &&
-		                 memcmp(x, f->seq_suf, sl) == 0))) {
+		    memcmp(x, f->seq_suf, sl) == 0) {
 			/* up to 18 digits: below 2^62, read on the way */
 			*v = x - d <= 18
 			         ? (long long)u
