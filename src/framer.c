@@ -716,13 +716,14 @@ static int is_start(struct framer *fr, const struct line *l)
 static int continue_line(struct framer *fr, const struct line *l)
 {
 	const struct format *f = fr->fmt;
-	char key[META_LEN] = "";
+	char key[META_LEN]; /* not zeroed: this runs for most lines */
 	size_t off;
 	int i;
 
 	if (f->cont.code == NULL || fr->nheld == 0 ||
 	    fmatch(fr, &f->cont, l->p, l->len) != 1)
 		return 0;
+	key[0] = '\0';
 	copy_group(fr, &f->cont, RXG_KEY, key);
 	i = find_held(fr, key);
 	if (i < 0)
@@ -800,9 +801,10 @@ void framer_line(struct framer *fr, const struct line *l)
 		return;
 	}
 	if (is_start(fr, l)) {
-		char part[META_LEN] = "";
+		char part[META_LEN];
 		int i;
 
+		part[0] = '\0';
 		copy_group(fr, &f->start, RXG_PART, part);
 		if (fr->open && part[0] &&
 		    strcmp(part, fr->cur.rec.part) == 0) {
@@ -817,8 +819,9 @@ void framer_line(struct framer *fr, const struct line *l)
 		if (fr->open)
 			close_record(fr); /* leaves the match data alone */
 		if (fr->nheld) {
-			char key[META_LEN] = "";
+			char key[META_LEN];
 
+			key[0] = '\0';
 			copy_group(fr, &f->start, RXG_KEY, key);
 			if (key[0] && (i = find_held(fr, key)) >= 0)
 				release_held(fr, i);
@@ -851,8 +854,9 @@ void framer_line(struct framer *fr, const struct line *l)
 		return;
 	}
 	if (fr->open && f->brk.code && fmatch(fr, &f->brk, l->p, l->len) == 1) {
-		char part[META_LEN] = "";
+		char part[META_LEN];
 
+		part[0] = '\0';
 		copy_group(fr, &f->brk, RXG_PART, part);
 		if (part[0] && strcmp(part, fr->cur.rec.part) == 0) {
 			/* a bare header continuing a split entry (Ribbon
