@@ -6,6 +6,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Ways line breaks and control bytes are escaped inside a log line; a
  * format may combine several (applied in this order, ANSI first). */
@@ -95,9 +96,44 @@ const struct format *formats_find(const struct formats *fs, const char *name);
 int format_seq(const struct format *f, const char *p, size_t n, long long *v);
 /* Where F's literal is in P..P+N, or NULL (P when F has an empty one). */
 const char *literal_find(const struct format *f, const char *p, size_t n);
-/* The same, memchr on the literal's byte KEY (an index into it). */
-const char *literal_find_by(const struct format *f, size_t key, const char *p,
-                            size_t n);
+/* The first LIT (M bytes) in P..P+N, found by memchr on its byte K. */
+static inline const char *find_keyed(const char *p, size_t n, const char *lit,
+                                     size_t m, size_t k)
+{
+	const char *e = p + n, *q = p + k;
+
+	if (m == 0)
+		return p;
+	if (n < m)
+		return NULL;
+	/* the key byte can only be at k .. n - m + k; a candidate is checked
+	   in line (literals are short, and most candidates fail at once) */
+	while (q <= e - m + k) {
+		const char *s;
+		size_t i;
+
+		q = memchr(q, lit[k], (size_t)(e - m + k - q) + 1);
+		if (q == NULL)
+			return NULL;
+		s = q - k;
+		for (i = 0; i < m && s[i] == lit[i]; i++)
+			;
+		if (i == m)
+			return s;
+		q++;
+	}
+	return NULL;
+}
+
+/* The same as literal_find, memchr on the literal's byte KEY (an index
+ * into it).  Inline: the framer asks it of every line. */
+static inline const char *literal_find_by(const struct format *f, size_t key,
+                                          const char *p, size_t n)
+{
+	if (key >= f->literal_len)
+		key = f->literal_key;
+	return find_keyed(p, n, f->literal, f->literal_len, key);
+}
 /* Which byte of F's literal is rarest in SAMPLE (N bytes of the log): the
  * one to search for.  Ties keep the literal's own choice. */
 size_t literal_rarest(const struct format *f, const char *sample, size_t n);

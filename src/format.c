@@ -283,35 +283,6 @@ static size_t literal_key(const char *lit, size_t n)
 	return best;
 }
 
-/* The first LIT (M bytes) in P..P+N, found by memchr on its byte K. */
-static const char *find_keyed(const char *p, size_t n, const char *lit,
-                              size_t m, size_t k)
-{
-	const char *e = p + n, *q = p + k;
-
-	if (m == 0)
-		return p;
-	if (n < m)
-		return NULL;
-	/* the key byte can only be at k .. n - m + k; a candidate is checked
-	   in line (literals are short, and most candidates fail at once) */
-	while (q <= e - m + k) {
-		const char *s;
-		size_t i;
-
-		q = memchr(q, lit[k], (size_t)(e - m + k - q) + 1);
-		if (q == NULL)
-			return NULL;
-		s = q - k;
-		for (i = 0; i < m && s[i] == lit[i]; i++)
-			;
-		if (i == m)
-			return s;
-		q++;
-	}
-	return NULL;
-}
-
 /* One character of plain text in a pattern: a character that is not
  * special, or a punctuation character escaped. */
 static int plain_char(const char **src, char *out)
@@ -400,14 +371,6 @@ int format_seq(const struct format *f, const char *p, size_t n, long long *v)
 const char *literal_find(const struct format *f, const char *p, size_t n)
 {
 	return find_keyed(p, n, f->literal, f->literal_len, f->literal_key);
-}
-
-const char *literal_find_by(const struct format *f, size_t key, const char *p,
-                            size_t n)
-{
-	if (key >= f->literal_len)
-		key = f->literal_key;
-	return find_keyed(p, n, f->literal, f->literal_len, key);
 }
 
 size_t literal_rarest(const struct format *f, const char *sample, size_t n)
