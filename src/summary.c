@@ -37,6 +37,7 @@ struct peer {
 struct summary {
 	struct summary_totals t;
 	struct logtime tfirst, tlast;
+	long long kfirst, klast; /* their logtime_key: asked of every record */
 	struct group *g;
 	size_t ng;
 	uint64_t other_groups;
@@ -84,16 +85,25 @@ struct summary_totals *summary_totals(struct summary *s)
 	return &s->t;
 }
 
+/* The log's range grows to take F as first and L as last time, if set. */
+static void widen_range(struct summary *s, const struct logtime *f,
+                        const struct logtime *l)
+{
+	long long kf = logtime_key(f), kl = l == f ? kf : logtime_key(l);
+
+	if (f->set && (!s->tfirst.set || kf < s->kfirst)) {
+		s->tfirst = *f;
+		s->kfirst = kf;
+	}
+	if (l->set && (!s->tlast.set || kl > s->klast)) {
+		s->tlast = *l;
+		s->klast = kl;
+	}
+}
+
 void summary_time(struct summary *s, const struct logtime *t)
 {
-	long long k = logtime_key(t);
-
-	if (!t->set)
-		return;
-	if (!s->tfirst.set || k < logtime_key(&s->tfirst))
-		s->tfirst = *t;
-	if (!s->tlast.set || k > logtime_key(&s->tlast))
-		s->tlast = *t;
+	widen_range(s, t, t);
 }
 
 static char *dup_esc(const char *p, size_t n)
@@ -684,7 +694,7 @@ int summary_merge_json(struct summary *s, const struct jv *o)
 	s->other_groups += jnum(o, "other_groups");
 	jtime(o, "time_first", &f);
 	jtime(o, "time_last", &l);
-	widen(&s->tfirst, &s->tlast, &f, &l);
+	widen_range(s, &f, &l);
 	for (i = 0; groups && groups->t == J_ARR && i < groups->n; i++) {
 		const struct jv *gj = &groups->items[i];
 		const char *phrase = jstr(gj, "phrase"), *gen;

@@ -6,8 +6,11 @@
 
 #include "check.h"
 #include "event.h"
+#include "json.h"
 #include "kb.h"
+#include "logtime.h"
 #include "sip.h"
+#include "summary.h"
 #include "util.h"
 
 static struct kb KB;
@@ -599,6 +602,76 @@ START_TEST(test_explain_tables)
 }
 END_TEST
 
+/* The summary's time range: the earliest and latest stamps, in any order
+ * of arrival, unset ones ignored, and widened by a merged summary. */
+static void range_of(struct summary *s, char *first, char *last)
+{
+	struct buf b = {0};
+	const char *f, *l;
+
+	summary_json(s, &b);
+	f = strstr(b.p, "\"time_first\":");
+	l = strstr(b.p, "\"time_last\":");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(l);
+	sscanf(f + 13, "%39[^,]", first);
+	sscanf(l + 12, "%39[^,]", last);
+	buf_free(&b);
+}
+
+static void stamp(struct summary *s, const char *text)
+{
+	struct logtime t;
+
+	ck_assert_int_eq(logtime_parse("%Y-%m-%d %H:%M:%S.%f", text,
+	                               strlen(text), 2000, &t),
+	                 0);
+	summary_time(s, &t);
+}
+
+START_TEST(test_summary_time_range)
+{
+	struct summary *s = summary_new(), *m = summary_new();
+	struct logtime unset = {0};
+	char first[40], last[40], err[64];
+	struct buf b = {0};
+	struct jv *v;
+
+	range_of(s, first, last);
+	ck_assert_str_eq(first, "null");
+	ck_assert_str_eq(last, "null");
+	summary_time(s, &unset);
+	stamp(s, "2026-11-21 09:00:05.500");
+	stamp(s, "2026-11-21 09:00:07.000"); /* later */
+	stamp(s, "2026-11-21 09:00:01.250"); /* earlier */
+	stamp(s, "2026-11-21 09:00:06.000"); /* inside */
+	summary_time(s, &unset);
+	range_of(s, first, last);
+	ck_assert_str_eq(first, "\"2026-11-21T09:00:01.250Z\"");
+	ck_assert_str_eq(last, "\"2026-11-21T09:00:07.000Z\"");
+
+	/* merging: only a wider end moves, then records still count */
+	stamp(m, "2026-11-21 09:00:03.000");
+	stamp(m, "2026-11-21 09:00:09.000");
+	summary_json(m, &b);
+	v = json_parse(b.p, b.len, err, sizeof(err));
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(summary_merge_json(s, v), 0);
+	range_of(s, first, last);
+	ck_assert_str_eq(first, "\"2026-11-21T09:00:01.250Z\"");
+	ck_assert_str_eq(last, "\"2026-11-21T09:00:09.000Z\"");
+	stamp(s, "2026-11-21 09:00:08.000"); /* before the merged end */
+	stamp(s, "2026-11-21 09:00:00.750");
+	range_of(s, first, last);
+	ck_assert_str_eq(first, "\"2026-11-21T09:00:00.750Z\"");
+	ck_assert_str_eq(last, "\"2026-11-21T09:00:09.000Z\"");
+	json_free(v);
+	buf_free(&b);
+	summary_free(s);
+	summary_free(m);
+}
+END_TEST
+
 Suite *event_suite(void)
 {
 	Suite *s = suite_create("event");
@@ -624,6 +697,10 @@ Suite *event_suite(void)
 	tcase_add_test(tc, test_sbc_560);
 	tcase_add_test(tc, test_sbc_560_by_address);
 	tcase_add_test(tc, test_sbc_to_carrier);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("summary");
+	tcase_add_test(tc, test_summary_time_range);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tables");
