@@ -6,6 +6,8 @@
 #include "run.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio_ext.h> /* __fpending */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,12 +64,14 @@ int run_status(const struct run *r)
 
 /* ---- output ---- */
 
+static void out_log(struct run *r, const char *p, size_t n);
+
 static void out_raw(struct run *r, const char *p, size_t n, size_t eol)
 {
 	if (n + eol == 0)
 		return;
 	if (!r->o.tty) {
-		fwrite(p, 1, n + eol, r->out);
+		out_log(r, p, n + eol);
 	} else {
 		buf_clear(&r->ob);
 		esc_text(&r->ob, p, n, 1);
@@ -87,7 +91,7 @@ static void out_bytes(struct run *r, const char *p, size_t len)
 		return;
 	e = p + len;
 	if (!r->o.tty) {
-		fwrite(p, 1, len, r->out);
+		out_log(r, p, len);
 		r->out_bol = p[len - 1] == '\n';
 		return;
 	}
@@ -969,11 +973,47 @@ static void take_batch(void *ctx, const char *p, size_t n)
 static struct writer {
 	struct handoff *ho;
 	FILE *out, *real;
+	int fd; /* real's descriptor, or -1: write through real */
 } writer;
 
+/* On the writer thread.  Nothing waits in real's buffer while the writer
+ * runs (all goes through writer.out), so a batch goes straight to the
+ * descriptor: stdio would copy it once more.  After a failed write the
+ * rest goes through real, which fails the same way and keeps the error
+ * for main's check at exit. */
 static void write_batch(void *ctx, const char *p, size_t n)
 {
-	fwrite(p, 1, n, ctx);
+	struct writer *w = ctx;
+
+	while (n > 0 && w->fd >= 0) {
+		ssize_t k = write(w->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->fd = -1;
+			break;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	if (n > 0)
+		fwrite(p, 1, n, w->real);
+}
+
+/* The log's own bytes, most of an annotated log: with a writer thread,
+ * appended to its batch at once (after what stdio holds, to keep the
+ * order) instead of copied into writer.out's buffer and out again. */
+static void out_log(struct run *r, const char *p, size_t n)
+{
+	if (writer.ho == NULL || r->out != writer.out) {
+		fwrite(p, 1, n, r->out);
+		return;
+	}
+	if (__fpending(writer.out) > 0)
+		fflush(writer.out);
+	buf_add(handoff_buf(writer.ho), p, n);
+	handoff_push(writer.ho);
 }
 
 static ssize_t writer_put(void *cookie, const char *p, size_t n)
@@ -1001,7 +1041,9 @@ static void writer_start(struct run *r)
 	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
 	fflush(r->out);
-	writer.ho = handoff_start("sipwhy-write", write_batch, r->out);
+	writer.real = r->out;
+	writer.fd = fileno(r->out);
+	writer.ho = handoff_start("sipwhy-write", write_batch, &writer);
 	if (writer.ho == NULL)
 		return;
 	writer.out = fopencookie(&writer, "w", io);
@@ -1011,7 +1053,6 @@ static void writer_start(struct run *r)
 		return;
 	}
 	setvbuf(writer.out, vbuf, _IOFBF, sizeof(vbuf));
-	writer.real = r->out;
 	r->out = writer.out;
 	diag_flush_with(writer_flush);
 }

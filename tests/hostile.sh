@@ -521,6 +521,11 @@ if [ -w /dev/full ]; then
 	$to "$bin" "$tmp/esc.log" >/dev/full 2>"$tmp/err" </dev/null
 	verdict "output to /dev/full" 2 $? "$tmp/err"
 	grep -q 'write error' "$tmp/err" && ok || no "output to /dev/full: no write error reported"
+	# the annotated log alone (no summary after it), which a thread of
+	# its own writes on a file: its failed write is the only one
+	$to "$bin" -s none "$tmp/esc.log" >/dev/full 2>"$tmp/err" </dev/null
+	verdict "annotated log alone to /dev/full" 2 $? "$tmp/err"
+	grep -q 'write error' "$tmp/err" && ok || no "annotated log alone to /dev/full: no write error reported"
 fi
 
 # a Teams export zip whose member name is longer than the 512 bytes the
