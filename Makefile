@@ -111,7 +111,7 @@ fuzz-ci:
 demo: sipwhy
 	@sh scripts/demo.sh
 
-lint:
+lint: sipwhy
 	clang-format --dry-run --Werror src/*.c include/*.h
 	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
 	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/hostile.sh tests/follow.sh tests/interop.sh bench/run.sh fuzz/run.sh .ci/run
