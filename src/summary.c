@@ -14,6 +14,13 @@
 #define MAX_PEERS    256
 #define MAX_EXAMPLES 3
 
+/* The first and last time stamps of a set of records, with their
+ * logtime_key: it grows with every record. */
+struct times {
+	struct logtime first, last;
+	long long kfirst, klast;
+};
+
 struct group {
 	int status;
 	long ms_code; /* -1 */
@@ -22,7 +29,7 @@ struct group {
 	char *norm; /* grouping key part */
 	uint64_t count;
 	enum gen gen;
-	struct logtime first, last;
+	struct times when;
 	char *ex_id[MAX_EXAMPLES], *ex_guid[MAX_EXAMPLES];
 	int nex;
 	char *action, *doc;
@@ -36,8 +43,7 @@ struct peer {
 
 struct summary {
 	struct summary_totals t;
-	struct logtime tfirst, tlast;
-	long long kfirst, klast; /* their logtime_key: asked of every record */
+	struct times range; /* of the whole log */
 	struct group *g;
 	size_t ng;
 	uint64_t other_groups;
@@ -85,25 +91,25 @@ struct summary_totals *summary_totals(struct summary *s)
 	return &s->t;
 }
 
-/* The log's range grows to take F as first and L as last time, if set. */
-static void widen_range(struct summary *s, const struct logtime *f,
+/* W grows to take F as first and L as last time, if set. */
+static void times_widen(struct times *w, const struct logtime *f,
                         const struct logtime *l)
 {
 	long long kf = logtime_key(f), kl = l == f ? kf : logtime_key(l);
 
-	if (f->set && (!s->tfirst.set || kf < s->kfirst)) {
-		s->tfirst = *f;
-		s->kfirst = kf;
+	if (f->set && (!w->first.set || kf < w->kfirst)) {
+		w->first = *f;
+		w->kfirst = kf;
 	}
-	if (l->set && (!s->tlast.set || kl > s->klast)) {
-		s->tlast = *l;
-		s->klast = kl;
+	if (l->set && (!w->last.set || kl > w->klast)) {
+		w->last = *l;
+		w->klast = kl;
 	}
 }
 
 void summary_time(struct summary *s, const struct logtime *t)
 {
-	widen_range(s, t, t);
+	times_widen(&s->range, t, t);
 }
 
 static char *dup_esc(const char *p, size_t n)
@@ -178,14 +184,7 @@ void summary_add(struct summary *s, const struct event *ev)
 		g->count++;
 		if (g->gen != ev->gen)
 			g->gen = GEN_UNKNOWN; /* mixed */
-		if (t->set) {
-			if (!g->first.set ||
-			    logtime_key(t) < logtime_key(&g->first))
-				g->first = *t;
-			if (!g->last.set ||
-			    logtime_key(t) > logtime_key(&g->last))
-				g->last = *t;
-		}
+		times_widen(&g->when, t, t);
 		if (g->nex < MAX_EXAMPLES) {
 			int k, seen = 0;
 
@@ -305,9 +304,9 @@ void summary_text(struct summary *s, struct buf *out, const char *pf)
 	           (unsigned long long)s->t.timeout,
 	           (unsigned long long)s->t.dropped,
 	           (unsigned long long)s->t.unrecognised);
-	logtime_iso(&s->tfirst, a, sizeof(a));
-	logtime_iso(&s->tlast, b, sizeof(b));
-	if (s->tfirst.set)
+	logtime_iso(&s->range.first, a, sizeof(a));
+	logtime_iso(&s->range.last, b, sizeof(b));
+	if (s->range.first.set)
 		buf_printf(out, "%s  time %s .. %s\n", pf, a, b);
 	if (s->ng == 0) {
 		buf_printf(out, "%s  no failures\n", pf);
@@ -326,9 +325,9 @@ void summary_text(struct summary *s, struct buf *out, const char *pf)
 		           (unsigned long long)g->count, share(s, g->count),
 		           code.p, g->phrase[0] ? g->phrase : "-",
 		           gen_name(g->gen));
-		if (g->first.set) {
-			logtime_iso(&g->first, a, sizeof(a));
-			logtime_iso(&g->last, b, sizeof(b));
+		if (g->when.first.set) {
+			logtime_iso(&g->when.first, a, sizeof(a));
+			logtime_iso(&g->when.last, b, sizeof(b));
 			buf_printf(out, "%s        first %s, last %s\n", pf, a,
 			           b);
 		}
@@ -394,9 +393,9 @@ void summary_json(struct summary *s, struct buf *out)
 	    (unsigned long long)s->t.canceled, (unsigned long long)s->t.timeout,
 	    (unsigned long long)s->t.dropped,
 	    (unsigned long long)s->t.unrecognised);
-	json_time(out, &s->tfirst);
+	json_time(out, &s->range.first);
 	buf_adds(out, ",\"time_last\":");
-	json_time(out, &s->tlast);
+	json_time(out, &s->range.last);
 	buf_adds(out, ",\"groups\":[");
 	for (i = 0; i < s->ng; i++) {
 		const struct group *g = &s->g[i];
@@ -419,9 +418,9 @@ void summary_json(struct summary *s, struct buf *out)
 		           "s\",\"first\":",
 		           (unsigned long long)g->count, share(s, g->count),
 		           gen_name(g->gen));
-		json_time(out, &g->first);
+		json_time(out, &g->when.first);
 		buf_adds(out, ",\"last\":");
-		json_time(out, &g->last);
+		json_time(out, &g->when.last);
 		buf_adds(out, ",\"examples\":[");
 		for (k = 0; k < g->nex; k++) {
 			buf_adds(out, k ? ",{\"call_id\":" : "{\"call_id\":");
@@ -532,8 +531,8 @@ void summary_markdown(struct summary *s, struct buf *out)
 		}
 		buf_adds(out, "\n\n");
 	}
-	logtime_iso(&s->tfirst, a, sizeof(a));
-	logtime_iso(&s->tlast, b, sizeof(b));
+	logtime_iso(&s->range.first, a, sizeof(a));
+	logtime_iso(&s->range.last, b, sizeof(b));
 	buf_adds(out,
 	         "| inputs | bytes | lines | SIP messages | calls | failed "
 	         "| canceled | timed out | dropped | unrecognised | from "
@@ -550,8 +549,8 @@ void summary_markdown(struct summary *s, struct buf *out)
 	    (unsigned long long)s->t.calls, (unsigned long long)s->t.failed,
 	    (unsigned long long)s->t.canceled, (unsigned long long)s->t.timeout,
 	    (unsigned long long)s->t.dropped,
-	    (unsigned long long)s->t.unrecognised, s->tfirst.set ? a : "-",
-	    s->tlast.set ? b : "-");
+	    (unsigned long long)s->t.unrecognised, s->range.first.set ? a : "-",
+	    s->range.last.set ? b : "-");
 	if (s->ng > 0) {
 		buf_adds(out, "### Failures by cause\n\n");
 		buf_adds(
@@ -571,10 +570,11 @@ void summary_markdown(struct summary *s, struct buf *out)
 			buf_adds(out, " | ");
 			md_cell(out, g->phrase[0] ? g->phrase : "-");
 			buf_printf(out, " | %s | ", gen_name(g->gen));
-			logtime_iso(&g->first, a, sizeof(a));
-			logtime_iso(&g->last, b, sizeof(b));
-			buf_printf(out, "%s | %s | ", g->first.set ? a : "-",
-			           g->last.set ? b : "-");
+			logtime_iso(&g->when.first, a, sizeof(a));
+			logtime_iso(&g->when.last, b, sizeof(b));
+			buf_printf(out, "%s | %s | ",
+			           g->when.first.set ? a : "-",
+			           g->when.last.set ? b : "-");
 			for (k = 0; k < g->nex; k++) {
 				buf_adds(out, k ? "<br>`" : "`");
 				md_cell(out, g->ex_id[k]);
@@ -660,15 +660,6 @@ static void jtime(const struct jv *o, const char *k, struct logtime *t)
 		(void)logtime_parse("%Y-%m-%dT%H:%M:%S.%f", s, strlen(s), 0, t);
 }
 
-static void widen(struct logtime *first, struct logtime *last,
-                  const struct logtime *f, const struct logtime *l)
-{
-	if (f->set && (!first->set || logtime_key(f) < logtime_key(first)))
-		*first = *f;
-	if (l->set && (!last->set || logtime_key(l) > logtime_key(last)))
-		*last = *l;
-}
-
 int summary_merge_json(struct summary *s, const struct jv *o)
 {
 	const struct jv *groups = json_get(o, "groups");
@@ -694,7 +685,7 @@ int summary_merge_json(struct summary *s, const struct jv *o)
 	s->other_groups += jnum(o, "other_groups");
 	jtime(o, "time_first", &f);
 	jtime(o, "time_last", &l);
-	widen_range(s, &f, &l);
+	times_widen(&s->range, &f, &l);
 	for (i = 0; groups && groups->t == J_ARR && i < groups->n; i++) {
 		const struct jv *gj = &groups->items[i];
 		const char *phrase = jstr(gj, "phrase"), *gen;
@@ -744,7 +735,7 @@ int summary_merge_json(struct summary *s, const struct jv *o)
 		g->count += jnum(gj, "count");
 		jtime(gj, "first", &f);
 		jtime(gj, "last", &l);
-		widen(&g->first, &g->last, &f, &l);
+		times_widen(&g->when, &f, &l);
 		for (k = 0; ex && ex->t == J_ARR && (size_t)k < ex->n; k++) {
 			const char *id = jstr(&ex->items[k], "call_id");
 			const char *guid = jstr(&ex->items[k], "guid");
