@@ -93,7 +93,8 @@ make_log oracle 200 "$oracle"
 # writes a file ($fresh) starts with the last run's copy deleted and
 # flushed (sync), not timed: otherwise the kernel writes the last 500 MB
 # back to disk during the next run, and on this VM's disk that alone moved
-# a plain cat of the file to a file between 0.17 s and 0.79 s.
+# a plain cat of the file to a file between 0.17 s and 0.79 s.  Its input
+# ($src, see warm) is read again first, also untimed.
 once() {
 	var=$1 sink=$2
 	shift 2
@@ -101,6 +102,7 @@ once() {
 		rm -f "$fresh"
 		sync
 	fi
+	[ -n "${src:-}" ] && cat "$src" >/dev/null
 	s=$(date +%s%N)
 	sh -c "$*" >"$sink" 2>/dev/null
 	e=$(date +%s%N)
@@ -138,7 +140,14 @@ rss_of() { # rss_of VAR FILE [OPTIONS]: best-of-RUNS peak RSS of sipwhy
 	done
 	eval "${var}=\$m"
 }
-warm() { cat "$@" >/dev/null; }
+# warm FILE: the input of the commands timed next, read into the page
+# cache, and read again (untimed) before each of them: this VM's page
+# cache drops 1 to 4 MB a second of a file read once, with 23 GB free,
+# and a run would read those pages from the disk.
+warm() {
+	src=$1
+	cat "$1" >/dev/null
+}
 
 rows=""
 row() { # row TEST SIPWHY BASELINE TARGET-RATIO
