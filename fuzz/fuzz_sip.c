@@ -2,7 +2,8 @@
  * reads a parsed message: the header lookups, CSeq, the URI helpers, the
  * call table and, for a failing response, the event with its explanation.
  * Oracles: every span the parser hands out lies inside the text; header
- * counts add up; the explanation's texts are terminal-safe once escaped. */
+ * counts add up; sip_peek_cseq agrees with sip_cseq when it answers; the
+ * explanation's texts are terminal-safe once escaped. */
 #include "calls.h"
 #include "common.h"
 #include "esc.h"
@@ -53,6 +54,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in_text("body", m.body, m.body_len, t, size);
 	if (sip_cseq(&m, &num, &meth, &mlen) == 0)
 		in_text("cseq method", meth, mlen, t, size);
+	{
+		/* sip_peek_cseq, on the lines after the start line sip_parse
+		   found, reads the same CSeq or declines */
+		const char *p = t, *e = t + size, *nl = NULL, *pm = NULL;
+		size_t n, pml = 0;
+		long pn = 0;
+		int full = sip_cseq(&m, &num, &meth, &mlen);
+
+		for (; p < e; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(e - p));
+			n = (size_t)((nl ? nl : e) - p);
+			if (n && p[n - 1] == '\r')
+				n--;
+			if (sip_is_start_line(p, n) || nl == NULL)
+				break;
+		}
+		if (nl != NULL &&
+		    sip_peek_cseq(nl + 1, (size_t)(e - nl - 1), &pn, &pm,
+		                  &pml) == 0)
+			FUZZ_CHECK(full == 0 && pn == num && pm == meth &&
+			               pml == mlen,
+			           "sip_peek_cseq read %ld %.*s, sip_cseq %d %ld",
+			           pn, (int)pml, pm, full, full == 0 ? num : -1);
+	}
 	{
 		static const char *const names[] = {
 		    "from", "to", "contact", "via", "call-id", "reason",

@@ -90,6 +90,13 @@ const struct sip_hdr *sip_header_id(const struct sip_msg *m, enum sip_hid id,
 /* CSeq number and method.  0 on success. */
 int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
              size_t *mlen);
+/* The same read straight from HDRS, the lines after a message's start
+ * line (the first sip_parse() finds), without parsing the message: 0 with
+ * what sip_cseq() gives after sip_parse(); -1 when it has no CSeq or may
+ * not be read that way (a folded CSeq, more headers than sip_parse keeps):
+ * parse it then. */
+int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
+                  size_t *mlen);
 /* The user part of the URI in a From/To value ("+14255550100"), or the
  * whole URI if it has no user part. */
 void sip_uri_user(const char *v, size_t n, const char **up, size_t *un);

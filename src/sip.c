@@ -220,6 +220,25 @@ int sip_peek(const char *text, size_t len, int *status, const char **method,
 	return 0;
 }
 
+/* Is the line P..P+N (without its line end) a header: a name of token
+ * characters, blanks, a colon?  The name is *NLEN bytes, *COLON where the
+ * colon is. */
+static int header_line(const char *p, size_t n, size_t *nlen,
+                       const char **colon)
+{
+	size_t i = 0;
+
+	while (i < n && token[(unsigned char)p[i]])
+		i++;
+	*nlen = i;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (*nlen == 0 || i == n || p[i] != ':')
+		return 0;
+	*colon = p + i;
+	return 1;
+}
+
 int sip_parse(struct sip_msg *m, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
@@ -264,20 +283,13 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			continue;
 		}
 		{
-			/* a name of token characters, blanks, a colon */
-			size_t i = 0, nl_;
+			size_t nl_;
 			const char *colon;
 
-			while (i < n && token[(unsigned char)p[i]])
-				i++;
-			nl_ = i;
-			while (i < n && (p[i] == ' ' || p[i] == '\t'))
-				i++;
-			if (nl_ == 0 || i == n || p[i] != ':') {
+			if (!header_line(p, n, &nl_, &colon)) {
 				p = next; /* not a header: ignore the line */
 				continue;
 			}
-			colon = p + i;
 			if (m->nh == SIP_MAX_HEADERS) {
 				m->dropped_headers++;
 				last = NULL;
@@ -349,20 +361,16 @@ const struct sip_hdr *sip_header(const struct sip_msg *m, const char *name,
 	return NULL;
 }
 
-int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
-             size_t *mlen)
+/* A CSeq value (trimmed): its number and method. */
+static int cseq_value(const char *val, size_t vlen, long *num,
+                      const char **meth, size_t *mlen)
 {
-	const struct sip_hdr *h = sip_header_id(m, SIP_HID_CSEQ, 0);
-	const char *p, *e;
+	const char *p = val, *e = val + vlen;
 	long long v;
 
-	if (h == NULL)
-		return -1;
-	p = h->val;
-	e = h->val + h->vlen;
-	while (p < e && isdigit((unsigned char)*p))
+	while (p < e && (unsigned)(*p - '0') < 10)
 		p++;
-	v = span_uint(h->val, (size_t)(p - h->val), 0x7fffffffLL);
+	v = span_uint(val, (size_t)(p - val), 0x7fffffffLL);
 	if (v < 0)
 		return -1;
 	while (p < e && (*p == ' ' || *p == '\t'))
@@ -373,6 +381,77 @@ int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
 	while (p + *mlen < e && sip_is_token_char((unsigned char)p[*mlen]))
 		(*mlen)++;
 	return 0;
+}
+
+int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
+             size_t *mlen)
+{
+	const struct sip_hdr *h = sip_header_id(m, SIP_HID_CSEQ, 0);
+
+	if (h == NULL)
+		return -1;
+	return cseq_value(h->val, h->vlen, num, meth, mlen);
+}
+
+/* Does a folded line continue the header whose line ends at P, as
+ * sip_parse joins them: one before the next header or the end of the
+ * headers, lines that are neither being skipped? */
+static int folded_after(const char *p, const char *end)
+{
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *colon;
+		size_t n = (size_t)(le - p), nlen;
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (sip_blank_line(p, (size_t)(le - p)))
+			return 0;
+		if (*p == ' ' || *p == '\t')
+			return 1;
+		if (header_line(p, n, &nlen, &colon))
+			return 0;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
+                  size_t *mlen)
+{
+	const char *p = hdrs, *end = hdrs + len;
+
+	/* past this size the message may have more headers than sip_parse
+	   keeps (each is at least a name, a colon and a line end) */
+	if (len >= 3 * SIP_MAX_HEADERS)
+		return -1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *next = nl ? nl + 1 : end;
+		size_t n = (size_t)(le - p), nlen;
+		const char *colon, *v;
+		size_t vn;
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (sip_blank_line(p, (size_t)(le - p)))
+			return -1;
+		/* a folded line continues the header before it, as in
+		   sip_parse: never the first CSeq, which returns below */
+		if ((*p | 0x20) != 'c' || !header_line(p, n, &nlen, &colon) ||
+		    header_id(p, nlen) != SIP_HID_CSEQ) {
+			p = next;
+			continue;
+		}
+		if (folded_after(next, end))
+			return -1;
+		v = colon + 1;
+		vn = (size_t)(p + n - v);
+		span_trim(&v, &vn);
+		return cseq_value(v, vn, num, meth, mlen);
+	}
+	return -1;
 }
 
 /* The URI schemes a From, To or Contact value may carry, each found at its

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "calls.h"
 #include "kb.h"
 #include "run.h"
 
@@ -200,6 +201,43 @@ START_TEST(test_lossless)
 }
 END_TEST
 
+/* A 2xx response to a request other than INVITE is counted, not parsed:
+ * it leaves nothing in the call table (a log's OPTIONS keepalives would
+ * fill it), where the 200 OK to an INVITE is tied to its call. */
+START_TEST(test_ok_not_invite_counted)
+{
+	static const char log[] =
+	    "2025-11-21 10:00:00.000 recv from 192.0.2.9:5060:\n"
+	    "SIP/2.0 200 OK\nCall-ID: keepalive-1\nCSeq: 1 OPTIONS\n"
+	    "Content-Length: 0\n\n"
+	    "2025-11-21 10:00:01.000 recv from 192.0.2.9:5060:\n"
+	    "SIP/2.0 202 Accepted\nCall-ID: gone-2\nCSeq: 2 REFER\n"
+	    "Content-Length: 0\n\n"
+	    "2025-11-21 10:00:02.000 recv from 192.0.2.9:5060:\n"
+	    "SIP/2.0 200 OK\nCall-ID: call-3\nCSeq: 1 INVITE\n"
+	    "Content-Length: 0\n\n";
+	struct run_opts o;
+	struct run r;
+	char *out = NULL;
+	size_t no;
+	FILE *fp = open_memstream(&out, &no);
+
+	memset(&o, 0, sizeof(o));
+	o.mode = OUT_JSON;
+	o.summary = SUM_TEXT;
+	run_init(&r, &o, &fs, &kb, fp);
+	run_begin(&r, "ok.log", 2025, 0);
+	run_feed(&r, log, sizeof(log) - 1);
+	run_end(&r);
+	ck_assert_uint_eq(calls_live(r.calls), 1);
+	run_finish(&r);
+	run_free(&r);
+	fclose(fp);
+	ck_assert_msg(strstr(out, "\"sip_messages\":3,") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
 /* The failure count and formats the fixtures were written to contain. */
 START_TEST(test_fixture_failures)
 {
@@ -278,6 +316,7 @@ Suite *run_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_lossless);
 	tcase_add_test(tc, test_fixture_failures);
+	tcase_add_test(tc, test_ok_not_invite_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }

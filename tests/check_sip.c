@@ -564,6 +564,78 @@ START_TEST(test_cseq)
 }
 END_TEST
 
+/* sip_peek_cseq on the lines after TEXT's start line must read what
+ * sip_parse and sip_cseq read, or decline (-1): WANT is what it returns. */
+static void peek_agrees(const char *text, int want)
+{
+	const char *p = text, *e = text + strlen(text), *nl, *meth = NULL,
+	           *pmeth = NULL;
+	size_t n, mlen = 0, pmlen = 0;
+	long num = 0, pnum = 0;
+	int full, peek;
+
+	for (;; p = nl + 1) { /* past the start line */
+		nl = memchr(p, '\n', (size_t)(e - p));
+		ck_assert_ptr_nonnull(nl);
+		n = (size_t)(nl - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (sip_is_start_line(p, n))
+			break;
+	}
+	peek = sip_peek_cseq(nl + 1, (size_t)(e - nl - 1), &pnum, &pmeth,
+	                     &pmlen);
+	ck_assert_msg(peek == want, "peek %d, not %d: %s", peek, want, text);
+	ck_assert_int_eq(sip_parse(&M, text, strlen(text)), 1);
+	full = sip_cseq(&M, &num, &meth, &mlen);
+	if (peek == 0) {
+		ck_assert_int_eq(full, 0);
+		ck_assert_int_eq(pnum, num);
+		ck_assert_ptr_eq(pmeth, meth);
+		ck_assert_uint_eq(pmlen, mlen);
+	}
+}
+
+START_TEST(test_peek_cseq)
+{
+	struct buf big = {0};
+	int i;
+
+	peek_agrees("SIP/2.0 200 OK\r\nVia: x\r\nCSeq: 2 BYE\r\n\r\n", 0);
+	peek_agrees("SIP/2.0 200 OK\nCALL-ID: a\nCSEQ:   7   OPTIONS  \n\n", 0);
+	peek_agrees("junk\nSIP/2.0 200 OK\ncseq\t: 3 INVITE\nCSeq: 4 BYE\n", 0);
+	/* a line that is not a header, a Contact, then the CSeq */
+	peek_agrees("SIP/2.0 202 Accepted\nnot a header\nContact: <sip:a>\n"
+	            "Cseq: 12 REFER\n\n",
+	            0);
+	/* folded: the next line continues the value */
+	peek_agrees("SIP/2.0 200 OK\nCSeq: 5\n BYE\n\n", -1);
+	peek_agrees("SIP/2.0 200 OK\nCSeq: 5 BYE\n\tx\n\n", -1);
+	/* past a line that is not a header, as sip_parse folds */
+	peek_agrees("SIP/2.0 200 OK\nCSeq: 5 BYE\nnot a header\n x\n\n", -1);
+	peek_agrees("SIP/2.0 200 OK\nCSeq: 5 BYE\nnot a header\nTo: a\n x\n",
+	            0);
+	/* no CSeq among the headers (one in the body does not count) */
+	peek_agrees("SIP/2.0 200 OK\nCall-ID: a\n\nCSeq: 1 BYE\n", -1);
+	peek_agrees("SIP/2.0 200 OK\nCSeq : 6 NOTIFY\n\n", 0);
+	peek_agrees("SIP/2.0 200 OK\nCSeq: x\n\n", -1); /* sip_cseq: -1 */
+	/* folded lines after another header are that header's */
+	peek_agrees("SIP/2.0 200 OK\nSubject: a\n CSeq: 9 BYE\nCSeq: 8 BYE\n",
+	            0);
+	/* more headers than sip_parse keeps, the CSeq among those dropped */
+	buf_adds(&big, "SIP/2.0 200 OK\n");
+	for (i = 0; i < SIP_MAX_HEADERS; i++)
+		buf_adds(&big, "X:\n");
+	buf_adds(&big, "CSeq: 1 BYE\n");
+	buf_addc(&big, '\0');
+	peek_agrees(big.p, -1);
+	ck_assert_int_eq(sip_cseq(&M, &(long){0}, &(const char *){NULL},
+	                          &(size_t){0}),
+	                 -1);
+	buf_free(&big);
+}
+END_TEST
+
 /* ---- URIs ---- */
 
 static void uri_user(const char *v, const char *want)
@@ -729,6 +801,7 @@ Suite *sip_suite(void)
 
 	tc = tcase_create("cseq");
 	tcase_add_test(tc, test_cseq);
+	tcase_add_test(tc, test_peek_cseq);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("uri");
