@@ -220,6 +220,19 @@ int sip_peek(const char *text, size_t len, int *status, const char **method,
 	return 0;
 }
 
+/* The line at P (before END): its length without the LF and a CR before
+ * it in *N, with the CR in *RAW; returns where the next line starts. */
+static inline const char *line_at(const char *p, const char *end, size_t *n,
+                                  size_t *raw)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	*raw = *n = (size_t)((nl ? nl : end) - p);
+	if (*n > 0 && p[*n - 1] == '\r')
+		(*n)--;
+	return nl ? nl + 1 : end;
+}
+
 /* Is the line P..P+N (without its line end) a header: a name of token
  * characters, blanks, a colon?  The name is *NLEN bytes, *COLON where the
  * colon is. */
@@ -256,13 +269,9 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 	m->body_len = 0;
 	m->content_length = -1;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		const char *next = nl ? nl + 1 : end;
-		size_t n = (size_t)(le - p);
+		size_t n, raw;
+		const char *next = line_at(p, end, &n, &raw);
 
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
 		if (!started) {
 			if (sip_is_start_line(p, n)) {
 				parse_start(m, p, n);
@@ -271,7 +280,7 @@ int sip_parse(struct sip_msg *m, const char *text, size_t len)
 			p = next;
 			continue;
 		}
-		if (sip_blank_line(p, (size_t)(le - p))) {
+		if (sip_blank_line(p, raw)) {
 			m->body = next; /* the body follows */
 			m->body_len = (size_t)(end - next);
 			break;
@@ -399,19 +408,16 @@ int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
 static int folded_after(const char *p, const char *end)
 {
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end, *colon;
-		size_t n = (size_t)(le - p), nlen;
+		size_t n, raw, nlen;
+		const char *next = line_at(p, end, &n, &raw), *colon;
 
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (sip_blank_line(p, (size_t)(le - p)))
+		if (sip_blank_line(p, raw))
 			return 0;
 		if (*p == ' ' || *p == '\t')
 			return 1;
 		if (header_line(p, n, &nlen, &colon))
 			return 0;
-		p = nl ? nl + 1 : end;
+		p = next;
 	}
 	return 0;
 }
@@ -426,16 +432,10 @@ int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
 	if (len >= 3 * SIP_MAX_HEADERS)
 		return -1;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		const char *next = nl ? nl + 1 : end;
-		size_t n = (size_t)(le - p), nlen;
-		const char *colon, *v;
-		size_t vn;
+		size_t n, raw, nlen, vn;
+		const char *next = line_at(p, end, &n, &raw), *colon, *v;
 
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (sip_blank_line(p, (size_t)(le - p)))
+		if (sip_blank_line(p, raw))
 			return -1;
 		/* a folded line continues the header before it, as in
 		   sip_parse: never the first CSeq, which returns below */
