@@ -52,8 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in_text("header value", m.h[i].val, m.h[i].vlen, t, size);
 	}
 	in_text("body", m.body, m.body_len, t, size);
-	if (sip_cseq(&m, &num, &meth, &mlen) == 0)
-		in_text("cseq method", meth, mlen, t, size);
 	{
 		/* sip_peek_cseq, on the lines after the start line sip_parse
 		   found, reads the same CSeq or declines */
@@ -61,6 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n, pml = 0;
 		long pn = 0;
 		int full = sip_cseq(&m, &num, &meth, &mlen);
+
+		if (full == 0)
+			in_text("cseq method", meth, mlen, t, size);
 
 		for (; p < e; p = nl + 1) {
 			nl = memchr(p, '\n', (size_t)(e - p));
