@@ -72,6 +72,7 @@ check: sipwhy tests/check_sipwhy
 	sh tests/hostile.sh
 	sh tests/follow.sh
 	sh tests/interop.sh
+	sh tests/build.sh
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
 check-asan:
@@ -114,7 +115,7 @@ demo: sipwhy
 lint: sipwhy
 	clang-format --dry-run --Werror src/*.c include/*.h
 	mandoc -Tlint -W warning man/sipwhy.1 man/sipwhy-patterns.5
-	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/hostile.sh tests/follow.sh tests/interop.sh bench/run.sh fuzz/run.sh .ci/run
+	sh -n scripts/deps.sh scripts/demo.sh tests/golden.sh tests/cli.sh tests/hostile.sh tests/follow.sh tests/interop.sh tests/build.sh bench/run.sh fuzz/run.sh .ci/run
 	./sipwhy -F generic /dev/null >/dev/null
 
 install: sipwhy
