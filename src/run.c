@@ -750,14 +750,10 @@ static void handle_record(struct src *s, const struct record *rec)
 		return;
 	}
 	summary_time(r->sum, &rec->time);
-	if (only_counted(rec)) { /* the start line is never left escaped */
-		summary_totals(r->sum)->messages++;
-		if (r->o.mode == OUT_ANNOTATED)
-			out_record(r, rec);
-		return;
-	}
-	rec = whole_record(r, rec, &whole, 1);
-	if (ok_not_invite(rec)) {
+	/* counted, not parsed: only_counted reads the start line, never
+	   left escaped; ok_not_invite the headers, once made whole */
+	if (only_counted(rec) ||
+	    ok_not_invite(rec = whole_record(r, rec, &whole, 1))) {
 		summary_totals(r->sum)->messages++;
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);
