@@ -48,12 +48,17 @@ build/check-deps.stamp: scripts/deps.sh
 build/%.o: src/%.c $(HDR) | build/deps.stamp
 	$(CC) $(REQ_CFLAGS) $(DEP_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# main.o holds DATADIR: rebuild it when PREFIX or DATADIR change
+# What the objects were built with (compiler, flags, DATADIR): the stamp is
+# rewritten when any of it changes, and everything built from it follows, so
+# `make CFLAGS=...` or another PREFIX never links objects built otherwise.
+CONFIG = $(CC) $(REQ_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+shquote = '$(subst ','\'',$(1))'
 build/config.stamp: FORCE
 	@mkdir -p build
-	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' >$@
+	@printf '%s\n' $(call shquote,$(CONFIG)) | cmp -s - $@ 2>/dev/null || \
+		printf '%s\n' $(call shquote,$(CONFIG)) >$@
 
-build/main.o: build/config.stamp
+build/main.o $(OBJ) tests/check_sipwhy: build/config.stamp
 
 sipwhy: build/main.o $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ build/main.o $(OBJ) $(DEP_LIBS)
