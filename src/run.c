@@ -835,6 +835,19 @@ enum { IT_RECORD, IT_NOISE, IT_DIAG };
 _Static_assert(offsetof(struct record, part) ==
                    RECORD_FIXED + (RECORD_NMETA - 1) * META_LEN,
                "the metadata strings of a record are META_LEN apart");
+/* The record's I-th metadata string.  Reached from the record's own
+ * first byte: stepping from one member array into the next is not
+ * something C allows a pointer to it. */
+static inline char *meta_at(struct record *rec, int i)
+{
+	return (char *)rec + RECORD_FIXED + (size_t)i * META_LEN;
+}
+
+static inline const char *cmeta_at(const struct record *rec, int i)
+{
+	return (const char *)rec + RECORD_FIXED + (size_t)i * META_LEN;
+}
+
 struct item {
 	int kind, errors;
 	size_t n1, n2;
@@ -904,7 +917,7 @@ static void on_record(void *ctx, const struct record *rec)
 	}
 	/* one reservation, then plain copies: this runs for every record */
 	for (i = 0; i < RECORD_NMETA; i++) { /* mostly short or empty */
-		const char *m = rec->peer + i * META_LEN;
+		const char *m = cmeta_at(rec, i);
 
 		ml[i] = m[0] ? strlen(m) : 0;
 		size += ml[i] + 1;
@@ -916,7 +929,7 @@ static void on_record(void *ctx, const struct record *rec)
 	o += RECORD_FIXED;
 	for (i = 0; i < RECORD_NMETA; i++) {
 		if (ml[i])
-			memcpy(o, rec->peer + i * META_LEN, ml[i]);
+			memcpy(o, cmeta_at(rec, i), ml[i]);
 		o[ml[i]] = '\0';
 		o += ml[i] + 1;
 	}
@@ -967,7 +980,7 @@ static void take_batch(void *ctx, const char *p, size_t n)
 			memcpy(&rec, p, RECORD_FIXED);
 			p += RECORD_FIXED;
 			for (i = 0; i < RECORD_NMETA; i++) {
-				char *m = rec.peer + i * META_LEN;
+				char *m = meta_at(&rec, i);
 
 				if (it.ml[i])
 					memcpy(m, p, it.ml[i]);
