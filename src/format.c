@@ -604,7 +604,8 @@ int formats_load_dir(struct formats *fs, const char *dir)
 		}
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), cmpstr);
+	if (nn > 1) /* none: names is NULL, which qsort may not be given */
+		qsort(names, nn, sizeof(*names), cmpstr);
 	for (i = 0; i < nn; i++) {
 		struct buf path = {0}, text = {0};
 		struct format *f;

@@ -350,6 +350,13 @@ printf '2025-11-21 10:00:01.123 RX 198.51.100.7:5060\nSIP/2.0 486 Busy Here\nCal
 "$bin" -K "$tmp/k" -o json -s none "$tmp/acme.log" >"$tmp/j"
 jqall '.format=="acme-proxy"' '.direction=="in" and .peer=="198.51.100.7:5060" and .time=="2025-11-21T10:00:01.123Z" and .q850_name=="User busy (site rule)"' &&
 	ok || no "-K: user format and table"
+# a formats directory with no format in it adds none (sanitizers: no
+# NULL list sorted)
+mkdir -p "$tmp/k0/formats"
+"$bin" -K "$tmp/k0" -o json -s none "$tmp/acme.log" >"$tmp/j" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/err" ] &&
+	jqall '.status==486' '.format=="generic" and .q850==17' && ok ||
+	no "-K: an empty formats directory, the built-in formats still used"
 printf 'name bad\nstart (\n' >"$tmp/k/formats/bad.fmt"
 status 2 "-K: a broken format stops the run" "$bin" -K "$tmp/k" "$tmp/acme.log"
 grep -q 'bad.fmt:2: error: regex' "$tmp/err" && ok || no "-K: broken format located"
