@@ -404,7 +404,7 @@ int main(int argc, char **argv)
 	struct run r;
 	const char **user = NULL;
 	size_t nuser = 0;
-	const char *color = "auto";
+	const char *color = "auto", *nocolor;
 	int c, i, status, summary_set = 0, follow = 0;
 	const char *call = NULL;
 	struct follow_opts fo = {0, 0, 500};
@@ -575,11 +575,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	o.tty = isatty(STDOUT_FILENO);
-	o.color =
-	    strcmp(color, "always") == 0 ||
-	    (strcmp(color, "auto") == 0 && o.tty && getenv("NO_COLOR") == NULL);
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		o.color = 0;
+	/* NO_COLOR, set and not empty, turns off the default colour;
+	   --color=always still asks for it (no-color.org) */
+	nocolor = getenv("NO_COLOR");
+	o.color = strcmp(color, "always") == 0 ||
+	          (strcmp(color, "auto") == 0 && o.tty &&
+	           (nocolor == NULL || *nocolor == '\0'));
 	if (optind + 1 < argc && strcmp(argv[optind], "kb") == 0 &&
 	    strcmp(argv[optind + 1], "check") == 0) {
 		status = cmd_kb_check(argc - optind - 2, argv + optind + 2,

@@ -239,6 +239,25 @@ if command -v script >/dev/null 2>&1; then
 	grep -q 'FAILED 486' "$tmp/tty" && ok || no "hostile: failure still reported on a terminal"
 fi
 
+# colour: the markers are coloured on a terminal unless NO_COLOR is set
+# and not empty; --color=always and never win over both (no-color.org)
+colored() { # colored WANT ENV ARGS: WANT 1 if the markers are coloured
+	e=$1 v=$2; shift 2
+	env "$v" script -qfec "$bin $* $fx/oracle-sipmsg.log" /dev/null >"$tmp/tty" 2>&1 </dev/null
+	if grep -q "$(printf '\033')\[36m\[sipwhy\]" "$tmp/tty"; then g=1; else g=0; fi
+	[ "$g" = "$e" ] && ok || no "colour with $v $*: got $g, want $e"
+}
+if command -v script >/dev/null 2>&1; then
+	colored 1 X=1
+	colored 0 NO_COLOR=1
+	colored 1 NO_COLOR=
+	colored 1 NO_COLOR=1 --color=always
+	colored 0 X=1 --color=never
+fi
+"$bin" --color=always $fx/oracle-sipmsg.log | grep -q "$(printf '\033')\[36m\[sipwhy\]" &&
+	ok || no "--color=always colours a pipe too"
+"$bin" $fx/oracle-sipmsg.log | grep -q "$(printf '\033')" && no "no colour on a pipe by default" || ok
+
 # every row of the Microsoft table, sent the way its generator sends it,
 # comes back as its code (or among the candidates when Microsoft shares the
 # phrase between codes): Microsoft's proxy puts a GUID and the phrase with
