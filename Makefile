@@ -24,13 +24,13 @@ REQ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread -Iinclude $(WARN) \
 SRC = src/util.c src/input.c src/lines.c src/format.c src/framer.c \
       src/sip.c src/reason.c src/logtime.c src/kb.c src/calls.c \
       src/event.c src/esc.c src/summary.c src/run.c src/explain.c src/export.c src/import.c src/follow.c src/json.c src/story.c \
-      src/handoff.c
+      src/handoff.c src/utf16.c
 OBJ = $(SRC:src/%.c=build/%.o)
 TESTS = tests/check_main.c tests/check_util.c tests/check_input.c \
 	tests/check_lines.c tests/check_format.c tests/check_framer.c \
 	tests/check_sip.c tests/check_reason.c tests/check_kb.c \
 	tests/check_calls.c tests/check_event.c tests/check_esc.c \
-	tests/check_run.c tests/check_export.c
+	tests/check_run.c tests/check_export.c tests/check_utf16.c
 HDR = $(wildcard include/*.h)
 
 all: sipwhy

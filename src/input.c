@@ -1,7 +1,8 @@
 /* input.c - plain or gzip bytes from a file or stdin.  inflate is driven by
  * hand rather than through gzread so that truncation, corruption and junk
  * after the last member are each reported with the input's name and offset
- * (gzread silently ignores trailing junk). */
+ * (gzread silently ignores trailing junk).  UTF-16 text, plain or gzipped,
+ * is handed over as UTF-8 (utf16.h). */
 #include "input.h"
 
 #include <errno.h>
@@ -14,11 +15,16 @@
 
 #include "handoff.h"
 #include "lines.h"
+#include "utf16.h"
 #include "util.h"
 
 #define INBUF (256 * 1024)
 
 enum { ST_START, ST_PLAIN, ST_GZIP, ST_END, ST_FAILED };
+
+/* The text's encoding, decided by its first bytes */
+#define UBUF (64 * 1024)
+enum { ENC_UNKNOWN, ENC_BYTES, ENC_UTF16 };
 
 /* The reader thread's ring: it fills slots ahead of the main thread,
  * which takes them in order.  A slot keeps the diagnostics its read gave
@@ -62,6 +68,13 @@ struct input {
 	struct ahead *ahead; /* reads done by a second thread */
 	const uint32_t *brk; /* the line breaks of input_next's chunk */
 	size_t nbrk;
+	int enc;           /* ENC_* */
+	unsigned char *ub; /* the first bytes; UTF-16 bytes to decode */
+	size_t upos, ulen; /* what of ub is still to hand over or decode */
+	struct utf16 u;    /* the decoder's state */
+	char pend[8];      /* decoded, for a caller with little room */
+	size_t pendpos, pendlen;
+	int uend; /* the UTF-16 text has ended */
 };
 
 struct input *input_fdopen(int fd, const char *name)
@@ -270,15 +283,14 @@ static int detect(struct input *in)
 	return 0;
 }
 
-ssize_t input_read(struct input *in, char *buf, size_t cap)
+/* The bytes as they are stored, inflated if gzip. */
+static ssize_t read_bytes(struct input *in, char *buf, size_t cap)
 {
-	if (cap == 0)
-		return 0;
 	switch (in->state) {
 	case ST_START:
 		if (detect(in) < 0)
 			return -1;
-		return input_read(in, buf, cap);
+		return read_bytes(in, buf, cap);
 	case ST_PLAIN: {
 		ssize_t n = read_plain(in, buf, cap);
 
@@ -298,6 +310,121 @@ ssize_t input_read(struct input *in, char *buf, size_t cap)
 	default:
 		return -1;
 	}
+}
+
+/* The first 64 bytes (or all, if fewer) decide whether the text is UTF-16;
+ * they wait in ub to be handed over or decoded. */
+static int decide(struct input *in)
+{
+	size_t bom;
+	int order;
+
+	if (in->ub == NULL)
+		in->ub = xmalloc(UBUF);
+	while (in->ulen < 64) {
+		ssize_t n =
+		    read_bytes(in, (char *)in->ub + in->ulen, UBUF - in->ulen);
+
+		if (n < 0 && in->ulen == 0)
+			return -1;
+		if (n <= 0)
+			break; /* an error comes again with the next read */
+		in->ulen += (size_t)n;
+	}
+	order = utf16_detect(in->ub, in->ulen, &bom);
+	if (order == UTF16_NONE) {
+		in->enc = ENC_BYTES;
+		return 0;
+	}
+	in->enc = ENC_UTF16;
+	utf16_init(&in->u, order);
+	in->upos = bom;
+	in->u.consumed = bom;
+	return 0;
+}
+
+/* What was not a whole character, said once the text has ended. */
+static void utf16_report(const struct input *in, int odd)
+{
+	if (in->u.bad > 0)
+		diag_warn(in->name,
+		          "%llu unpaired UTF-16 surrogates shown as U+FFFD, "
+		          "the first at byte offset %llu",
+		          (unsigned long long)in->u.bad,
+		          (unsigned long long)in->u.first_bad);
+	if (odd)
+		diag_warn(in->name,
+		          "UTF-16 text ends in half a character (an odd "
+		          "number of bytes, %llu); shown as U+FFFD",
+		          (unsigned long long)in->u.consumed);
+}
+
+static ssize_t read_utf16(struct input *in, char *buf, size_t cap)
+{
+	for (;;) {
+		size_t used, w;
+
+		if (in->pendpos < in->pendlen) {
+			w = in->pendlen - in->pendpos;
+			if (w > cap)
+				w = cap;
+			memcpy(buf, in->pend + in->pendpos, w);
+			in->pendpos += w;
+			return (ssize_t)w;
+		}
+		if (in->upos == in->ulen) {
+			ssize_t n;
+			int odd;
+
+			if (in->uend)
+				return 0;
+			n = read_bytes(in, (char *)in->ub, UBUF);
+			in->upos = in->ulen = 0;
+			if (n < 0)
+				return -1;
+			if (n == 0) {
+				in->uend = 1;
+				in->pendpos = 0;
+				in->pendlen =
+				    utf16_finish(&in->u, in->pend, &odd);
+				utf16_report(in, odd);
+				continue;
+			}
+			in->ulen = (size_t)n;
+		}
+		w = utf16_decode(&in->u, in->ub + in->upos, in->ulen - in->upos,
+		                 &used, buf, cap);
+		in->upos += used;
+		if (w > 0)
+			return (ssize_t)w;
+		if (used == 0) { /* no room for the next character here */
+			in->pendpos = 0;
+			in->pendlen = utf16_decode(&in->u, in->ub + in->upos,
+			                           in->ulen - in->upos, &used,
+			                           in->pend, sizeof(in->pend));
+			in->upos += used;
+		}
+	}
+}
+
+ssize_t input_read(struct input *in, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (cap == 0)
+		return 0;
+	if (in->enc == ENC_UNKNOWN && decide(in) < 0)
+		return -1;
+	if (in->enc == ENC_UTF16)
+		return read_utf16(in, buf, cap);
+	if (in->upos == in->ulen)
+		return read_bytes(in, buf, cap);
+	n = in->ulen - in->upos; /* the bytes decide() looked at */
+	if (n > cap)
+		n = cap;
+	memcpy(buf, in->ub + in->upos, n);
+	in->upos += n;
+	return (ssize_t)n;
 }
 
 /* The line breaks of a slot, found on the reader's thread while the
@@ -447,6 +574,7 @@ void input_close(struct input *in)
 	if (in->fd > 0)
 		close(in->fd);
 	free(in->in);
+	free(in->ub);
 	free(in->name);
 	free(in);
 }

@@ -38,7 +38,7 @@ mainmake() { # mainmake ARGS...: build sipwhy in the copy
 	make -s -C "$tmp/m" CC="$tmp/cc" "$@" sipwhy >/dev/null 2>&1
 }
 nobj=$(ls src/*.c | wc -l)
-objs() { grep -c "^${1-}"'.*build/[a-z]*\.o$' "$CC_LOG"; }
+objs() { grep -c "^${1-}"'.*build/[a-z0-9_]*\.o$' "$CC_LOG"; }
 : >"$CC_LOG"
 mainmake
 [ "$(objs)" -eq "$nobj" ] && ok || no "all $nobj objects built: $(objs)"

@@ -18,6 +18,7 @@ Suite *event_suite(void);
 Suite *esc_suite(void);
 Suite *run_suite(void);
 Suite *export_suite(void);
+Suite *utf16_suite(void);
 
 /* A span (P, N) equals the string S. */
 #define ck_assert_span(p, n, s)                                              \

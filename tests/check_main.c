@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, esc_suite());
 	srunner_add_suite(sr, run_suite());
 	srunner_add_suite(sr, export_suite());
+	srunner_add_suite(sr, utf16_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -56,6 +56,27 @@ gzip -c $fx/audiocodes-viewer.log >"$tmp/b.log" # a gzip file named .log
 gzip -c $fx/oracle-sipmsg.log | "$bin" --year 2025 -o json - | sed 's/"file":"[^"]*"//' >"$tmp/j2"
 cmp -s "$tmp/j1" "$tmp/j2" && ok || no "gzip on stdin differs from plain"
 
+# UTF-16 (Windows PowerShell's > and Notepad's "Unicode" write it), read as
+# UTF-8: with a byte-order mark either way, without one, gzipped; the same
+# failures, lines and annotated log as the UTF-8 file
+for f in oracle-sipmsg.log audiocodes-viewer.log; do
+	"$bin" --year 2025 -o json $fx/$f | sed 's/"file":"[^"]*"//' >"$tmp/j1"
+	"$bin" --year 2025 $fx/$f >"$tmp/a1"
+	for enc in LE BE; do
+		{ printf '\376\377' | iconv -f UTF-16BE -t UTF-16$enc; iconv -f UTF-8 -t UTF-16$enc $fx/$f; } >"$tmp/u16"
+		"$bin" --year 2025 -o json "$tmp/u16" | sed 's/"file":"[^"]*"//' >"$tmp/j2"
+		cmp -s "$tmp/j1" "$tmp/j2" && ok || no "UTF-16$enc with a mark: $f read otherwise"
+		"$bin" --year 2025 "$tmp/u16" | sed "s|$tmp/u16|$fx/$f|" | cmp -s "$tmp/a1" - &&
+			ok || no "UTF-16$enc: $f annotated otherwise"
+	done
+	iconv -f UTF-8 -t UTF-16LE $fx/$f | gzip | "$bin" --year 2025 -o json - | sed 's/"file":"[^"]*"//' >"$tmp/j2"
+	cmp -s "$tmp/j1" "$tmp/j2" && ok || no "UTF-16LE, no mark, gzipped on stdin: $f read otherwise"
+done
+{ printf '\377\376'; iconv -f UTF-8 -t UTF-16LE $fx/oracle-sipmsg.log; printf 'x'; } >"$tmp/u16"
+status 1 "UTF-16 with an odd last byte" "$bin" -o summary "$tmp/u16"
+grep -q "u16: warning: UTF-16 text ends in half a character (an odd number of bytes, 30997)" "$tmp/err" &&
+	grep -q '^  failed 3,' "$tmp/out" && ok || no "UTF-16: an odd last byte located, the rest analysed: $(cat "$tmp/err")"
+
 # each input of one run gets its own format
 "$bin" -o json -s none $fx/oracle-sipmsg.log $fx/audiocodes-oneline.log $fx/sngrep-export.txt >"$tmp/j"
 [ "$(jq -r .format "$tmp/j" | uniq | tr '\n' ' ')" = "oracle-sipmsg audiocodes-syslog sngrep " ] &&

@@ -1,10 +1,10 @@
 #!/bin/sh
 # hostile.sh - sipwhy against inputs built to hurt it: damaged gzip, binary
-# bytes, NUL bytes and invalid UTF-8 in SIP text, a 100 MB line, 100,000
-# headers, terminal escape sequences in headers, the Reason text, the peer
-# and zip member names, lying Content-Lengths, a 1 MB Reason header, a
-# catastrophic user regex, unreadable inputs and a directory, a zip member
-# name longer than the reader's buffer, output to a full disk.
+# bytes, NUL bytes and invalid UTF-8 in SIP text, broken UTF-16, a 100 MB
+# line, 100,000 headers, terminal escape sequences in headers, the Reason
+# text, the peer and zip member names, lying Content-Lengths, a 1 MB Reason
+# header, a catastrophic user regex, unreadable inputs and a directory, a
+# zip member name longer than the reader's buffer, output to a full disk.
 #
 # For each: the exit status the manual promises (0, 1, 2) and never a crash
 # (a signal, a sanitizer report), a diagnostic that names the input where
@@ -328,6 +328,23 @@ reported "invalid UTF-8: the next message" tail-utf8@192.0.2.1
 lossless "invalid UTF-8" "$tmp/utf8.log"
 jsonok "invalid UTF-8" "$tmp/utf8.log"
 tty "invalid UTF-8" "tail-utf8" "$tmp/utf8.log"
+
+# UTF-16 (read as UTF-8) carrying escapes, an unpaired surrogate in the
+# Call-ID and an odd last byte: both shown as U+FFFD with a located
+# warning, escapes kept from the terminal, the next message analysed
+u16() { printf "$1" | iconv -f UTF-8 -t UTF-16LE; }
+p1='SIP/2.0 486 Busy \033[2J Here\r\nCall-ID: u16'
+p2='id@192.0.2.9\r\nCSeq: 1 INVITE\r\nReason: Q.850;cause=17;text="\033]0;pwned\007 \302\233J"\r\nContent-Length: 0\r\n\r\n'
+{ printf '\377\376'; u16 "$p1"; printf '\000\330'; u16 "$p2"; tailmsg u16 | iconv -f UTF-8 -t UTF-16LE; printf Z; } >"$tmp/u16.log"
+{ printf "$p1"; printf '\357\277\275'; printf "$p2"; tailmsg u16; printf '\357\277\275'; } >"$tmp/u16.utf8"
+sw "UTF-16" 1 1 -s none "$tmp/u16.log"
+located "UTF-16: the surrogate" "$tmp/u16.log" "warning: 1 unpaired UTF-16 surrogates shown as U+FFFD, the first at byte offset 82"
+located "UTF-16: the odd byte" "$tmp/u16.log" "warning: UTF-16 text ends in half a character"
+reported "UTF-16: the next message" tail-u16@192.0.2.1
+[ "$(grep -ac '^\[sipwhy\] FAILED 486' "$tmp/out")" = 2 ] && ok || no "UTF-16: both failures reported"
+lossless "UTF-16 (as UTF-8)" "$tmp/u16.utf8"
+jsonok "UTF-16" "$tmp/u16.log"
+tty "UTF-16" "tail-u16" "$tmp/u16.log"
 
 # terminal escapes: CSI, OSC title, OSC 8 link, OSC 52 clipboard, DCS,
 # 8-bit CSI raw and as UTF-8, BEL, backspace, CR, SO, DEL, in the status
