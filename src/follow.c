@@ -4,7 +4,8 @@
  * one read from its start; a file shorter than what was read (copytruncate)
  * is read again from its start.  Nothing from the old file is dropped and
  * nothing is read twice; the bytes of all generations go through one line
- * and record state, so a message cut by the rotation stays one message. */
+ * and record state, so a message cut by the rotation stays one message.
+ * A file whose first bytes are UTF-16 (utf16.h) is read as UTF-8. */
 #include "follow.h"
 
 #include <errno.h>
@@ -16,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "utf16.h"
 #include "util.h"
 
 #define CHUNK   (256 * 1024)
+#define DECODED (CHUNK / 2 * 3 + 16) /* a chunk of UTF-16 as UTF-8 */
 #define TICK_MS 100
 
 volatile sig_atomic_t follow_stop, follow_report;
@@ -55,6 +58,8 @@ struct follower {
 	dev_t dev;
 	ino_t ino;
 	off_t off;
+	int enc;        /* 0 not known yet, UTF16_NONE + 1, UTF16_LE + 1 ... */
+	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
 	long long quiet_ms;
 	struct src s;
@@ -83,6 +88,57 @@ static void start(struct run *r, struct follower *f, const char *name)
 	f->started = 1;
 }
 
+/* The encoding, by the file's first bytes; the bytes of a byte-order
+ * mark to skip. */
+static size_t decide(struct follower *f, const unsigned char *p, size_t n)
+{
+	size_t bom;
+	int order = utf16_detect(p, n, &bom);
+
+	f->enc = order + 1;
+	if (order != UTF16_NONE)
+		utf16_init(&f->u, order);
+	return bom;
+}
+
+/* The end of a UTF-16 file's text: a half character left is shown. */
+static void utf16_end(struct follower *f, char *dec)
+{
+	int odd;
+	size_t w;
+
+	if (f->enc <= UTF16_NONE + 1)
+		return;
+	w = utf16_finish(&f->u, dec, &odd);
+	if (odd)
+		diag_warn(f->path, "UTF-16 text ends in half a character; "
+		                   "shown as U+FFFD");
+	if (w)
+		src_feed(&f->s, dec, w);
+}
+
+/* Bytes read from a file, decoded when it is UTF-16. */
+static void feed(struct follower *f, char *chunk, size_t n, char *dec)
+{
+	size_t pos = 0;
+
+	if (f->enc == 0) /* the first bytes of the file */
+		pos = decide(f, (const unsigned char *)chunk, n);
+	if (f->enc == UTF16_NONE + 1) {
+		src_feed(&f->s, chunk, n);
+		return;
+	}
+	while (pos < n) {
+		size_t used,
+		    w = utf16_decode(&f->u, (const unsigned char *)chunk + pos,
+		                     n - pos, &used, dec, DECODED);
+
+		if (w)
+			src_feed(&f->s, dec, w);
+		pos += used;
+	}
+}
+
 static int open_file(struct run *r, struct follower *f, int at_end)
 {
 	struct stat st;
@@ -107,8 +163,18 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->off = 0;
-	if (at_end && S_ISREG(st.st_mode))
+	f->enc = 0;
+	if (at_end && S_ISREG(st.st_mode)) {
+		unsigned char head[64];
+		ssize_t n = pread(f->fd, head, sizeof(head), 0);
+
 		f->off = lseek(f->fd, 0, SEEK_END);
+		if (n > 0)
+			decide(f, head, (size_t)n);
+		/* UTF-16 is read from the start of a unit */
+		if (f->enc > UTF16_NONE + 1 && f->off % 2)
+			f->off = lseek(f->fd, f->off - 1, SEEK_SET);
+	}
 	if (f->waiting_said)
 		diag_warn(f->path, "appeared; following it");
 	f->waiting_said = 0;
@@ -117,7 +183,7 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 }
 
 /* At the end of what is there: rotated, truncated, or just quiet? */
-static void look_again(struct follower *f)
+static void look_again(struct follower *f, char *dec)
 {
 	struct stat st;
 
@@ -126,6 +192,7 @@ static void look_again(struct follower *f)
 	if (st.st_dev != f->dev || st.st_ino != f->ino) {
 		/* the old file is drained (read returned 0): the new one is
 		   read from its start */
+		utf16_end(f, dec);
 		close(f->fd);
 		f->fd = -1;
 		return;
@@ -135,11 +202,12 @@ static void look_again(struct follower *f)
 		          "truncated; reading it again from the start");
 		lseek(f->fd, 0, SEEK_SET);
 		f->off = 0;
+		f->enc = 0; /* its first bytes are read again */
 	}
 }
 
 /* Reads what is there; 1 if anything was read. */
-static int pump(struct run *r, struct follower *f, char *chunk,
+static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
                 const struct follow_opts *fo)
 {
 	ssize_t n;
@@ -164,7 +232,7 @@ static int pump(struct run *r, struct follower *f, char *chunk,
 	n = read(f->fd, chunk, CHUNK);
 	if (n > 0) {
 		f->off += n;
-		src_feed(&f->s, chunk, (size_t)n);
+		feed(f, chunk, (size_t)n, dec);
 		return 1;
 	}
 	if (n < 0 && errno != EINTR && errno != EAGAIN) {
@@ -172,7 +240,7 @@ static int pump(struct run *r, struct follower *f, char *chunk,
 		f->done = 1;
 		return 0;
 	}
-	look_again(f);
+	look_again(f, dec);
 	(void)fo;
 	return 0;
 }
@@ -182,7 +250,7 @@ void follow_run(struct run *r, int npaths, char **paths,
 {
 	int nf = npaths > 0 ? npaths : 1, i, live;
 	struct follower *fs = xcalloc((size_t)nf, sizeof(*fs));
-	char *chunk = xmalloc(CHUNK);
+	char *chunk = xmalloc(CHUNK), *dec = xmalloc(DECODED);
 	long long next =
 	    fo->summary_every ? now_ms() + fo->summary_every * 1000LL : 0;
 	long long last = now_ms();
@@ -212,7 +280,7 @@ void follow_run(struct run *r, int npaths, char **paths,
 		}
 		for (live = 0, i = 0; i < nf; i++) {
 			/* a growing file is read in turns, a chunk each */
-			got |= pump(r, &fs[i], chunk, fo);
+			got |= pump(r, &fs[i], chunk, dec, fo);
 			live += !fs[i].done;
 		}
 		if (live == 0)
@@ -236,6 +304,8 @@ void follow_run(struct run *r, int npaths, char **paths,
 		}
 	}
 	for (i = 0; i < nf; i++) {
+		if (fs[i].fd >= 0)
+			utf16_end(&fs[i], dec);
 		if (fs[i].started)
 			src_end(&fs[i].s);
 		if (fs[i].fd >= 0)
@@ -243,5 +313,6 @@ void follow_run(struct run *r, int npaths, char **paths,
 		input_close(fs[i].in);
 	}
 	free(chunk);
+	free(dec);
 	free(fs);
 }

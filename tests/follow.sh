@@ -102,6 +102,29 @@ wait "$p2"
 [ ! -s "$tmp/o1" ] && ok "starts at the end" || no "old lines reported without --from-start"
 grep -q live-7 "$tmp/o2" && ok "--from-start reads what is there" || no "--from-start missed the old failure"
 
+# a UTF-16 log (what Windows PowerShell's > writes): followed from its
+# end, a unit and a record cut between writes, then truncated and begun
+# again with its byte-order mark
+u16() { iconv -f UTF-8 -t UTF-16LE; }
+{ printf '\377\376'; ok_rec 10 | u16; } >"$tmp/w.log"
+"$bin" -f -o json -s none --year 2025 "$tmp/w.log" >"$tmp/o5" 2>"$tmp/e5" &
+p5=$!
+sleep 0.3
+fail_rec 10 | u16 >"$tmp/piece"
+head -c 61 "$tmp/piece" >>"$tmp/w.log"
+sleep 0.3
+tail -c +62 "$tmp/piece" >>"$tmp/w.log"
+out=$tmp/o5
+within_1s 10 && ok "UTF-16: a failure written in two pieces, odd cut" || no "UTF-16: failure 10 not reported"
+sleep 0.3
+{ printf '\377\376'; fail_rec 11 | u16; } >"$tmp/w.log"
+within_1s 11 && ok "UTF-16: truncated and written again" || no "UTF-16: failure 11 not reported"
+kill -TERM "$p5"
+wait "$p5"
+[ "$(seen 10)" = 1 ] && [ "$(seen 11)" = 1 ] && [ "$(grep -c . "$tmp/o5")" = 2 ] &&
+	ok "UTF-16: each failure once, nothing else" || no "UTF-16: $(cat "$tmp/o5")"
+grep -v truncated "$tmp/e5" | grep -q . && no "UTF-16: $(cat "$tmp/e5")" || ok "UTF-16: no other diagnostic"
+
 # --summary-every
 "$bin" -f --summary-every 1 -o json --year 2025 "$tmp/old.log" >"$tmp/o3" 2>/dev/null &
 p3=$!
