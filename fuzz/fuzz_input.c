@@ -3,17 +3,23 @@
  * made into gzip by the harness: valid, truncated, followed by junk, two
  * members, or with a byte flipped.  input_read is called with a fuzzer-
  * chosen capacity, or (mode bit 0x40) the reader thread reads ahead and
- * input_next hands its slots over.  Oracles: plain data and valid gzip come back byte for
- * byte without error; a truncated gzip ends in an error after a prefix of
- * the data; junk after a member is ignored with the data intact. */
+ * input_next hands its slots over.  Or the bytes made into UTF-16 (either
+ * order, with a byte-order mark or not).  Oracles: plain data and valid
+ * gzip come back byte for byte without error (unless their first bytes
+ * look like UTF-16); a truncated gzip ends in an error after a prefix of
+ * the data; junk after a member is ignored with the data intact; UTF-16
+ * comes back as glibc's iconv converts it, when iconv can. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "common.h"
 #include "input.h"
+#include "utf16.h"
 
 static void gz(struct buf *out, const uint8_t *p, size_t n, int level)
 {
@@ -36,6 +42,43 @@ static void gz(struct buf *out, const uint8_t *p, size_t n, int level)
 	if (ret != Z_STREAM_END)
 		abort();
 	deflateEnd(&zs);
+}
+
+/* P[0..N) in ORDER as UTF-8 by iconv: 0, or -1 when iconv refuses it (an
+ * unpaired surrogate, an odd length). */
+static int by_iconv(const char *p, size_t n, int order, struct buf *out)
+{
+	iconv_t cd =
+	    iconv_open("UTF-8", order == UTF16_LE ? "UTF-16LE" : "UTF-16BE");
+	char *in = (char *)p, tmp[4096];
+	size_t left = n;
+	int rc = 0;
+
+	if (cd == (iconv_t)-1)
+		abort();
+	while (left > 0) {
+		char *o = tmp;
+		size_t room = sizeof(tmp);
+		size_t r = iconv(cd, &in, &left, &o, &room);
+
+		buf_add(out, tmp, sizeof(tmp) - room);
+		if (r == (size_t)-1 && errno != E2BIG) {
+			rc = -1;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+/* Whether some first bytes of P[0..N), as input reads them, make it
+ * UTF-16: a mark, or 8 units of ASCII (so its first 16 bytes). */
+static int looks_utf16(const char *p, size_t n)
+{
+	size_t bom;
+
+	return utf16_detect((const unsigned char *)p, n < 16 ? n : 16, &bom) !=
+	       UTF16_NONE;
 }
 
 /* An fd from which BYTES can be read: a memfd, or a pipe already filled
@@ -92,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int err = 0, fd;
 
 	mode &= 0x3f;
-	mode %= 6;
+	mode %= 7;
 	payload = f.p;
 	plen = f.n;
 	switch (mode) {
@@ -114,6 +157,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mode == 5 && file.len > 10)
 			file.p[10 + aux % (file.len - 10)] ^=
 			    (char)(1 + (aux >> 8) % 255);
+		break;
+	case 6: /* UTF-16: the payload's byte pairs as its units */
+		if (aux & 1)
+			buf_add(&file, aux & 2 ? "\xff\xfe" : "\xfe\xff", 2);
+		if (aux & 2)
+			buf_add(&file, payload, plen);
+		else /* big-endian: the pairs turned round */
+			for (size_t i = 0; i + 1 < plen; i += 2) {
+				buf_addc(&file, (char)payload[i + 1]);
+				buf_addc(&file, (char)payload[i]);
+			}
 		break;
 	case 4: { /* two members */
 		size_t cut = plen ? aux % (plen + 1) : 0;
@@ -156,6 +210,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(r <= 0, "input_read gave %zd bytes after the end",
 		           r);
 	}
+	if (mode == 0 && looks_utf16(file.p, file.len))
+		mode = 6; /* bytes that look like UTF-16: checked as such */
+	else if (mode != 6 && looks_utf16((const char *)payload, plen))
+		mode = 99; /* gzip of UTF-16: decoded, not the payload */
 	switch (mode) {
 	case 0:
 		if (file.len < 2 || (unsigned char)file.p[0] != 0x1f ||
@@ -175,8 +233,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		if (file.len >= 2) {
-			FUZZ_CHECK(err, "truncated gzip (%zu bytes) not "
-			                "reported",
+			FUZZ_CHECK(err,
+			           "truncated gzip (%zu bytes) not "
+			           "reported",
 			           file.len);
 			FUZZ_CHECK(got.len <= plen &&
 			               (got.len == 0 ||
@@ -195,6 +254,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           "gzip then %zu bytes of junk: err %d, %zu "
 			           "of %zu bytes",
 			           jl, err, got.len, plen);
+		break;
+	}
+	case 6: {
+		size_t bom;
+		int order = utf16_detect((const unsigned char *)file.p,
+		                         file.len < 64 ? file.len : 64, &bom);
+		struct buf want = {0};
+
+		if (file.len >= 2 && (unsigned char)file.p[0] == 0x1f &&
+		    (unsigned char)file.p[1] == 0x8b)
+			break; /* read as gzip */
+		if (order == UTF16_NONE) {
+			FUZZ_CHECK(!err && got.len == file.len &&
+			               (got.len == 0 ||
+			                memcmp(got.p, file.p, got.len) == 0),
+			           "bytes not UTF-16 changed");
+		} else if (by_iconv(file.p + bom, file.len - bom, order,
+		                    &want) == 0) {
+			FUZZ_CHECK(!err && got.len == want.len &&
+			               (got.len == 0 ||
+			                memcmp(got.p, want.p, got.len) == 0),
+			           "UTF-16 (%s, mark %zu) read otherwise than "
+			           "iconv reads it: %zu bytes, iconv %zu",
+			           order == UTF16_LE ? "LE" : "BE", bom,
+			           got.len, want.len);
+		}
+		buf_free(&want);
 		break;
 	}
 	}

@@ -54,8 +54,16 @@ for f in $fx/*; do
 	for m in 0 1 2 3 4 129 64 65 66 67; do
 		{ oct $m; oct 16; oct 0; oct 3; oct 7; head -c 8192 "$f"; } >"$seed/input/$b.$m"
 	done
+	# and made UTF-16 by the harness (mode 6: aux bit 0 a byte-order
+	# mark, bit 1 little-endian), or by iconv (mode 0, read ahead)
+	for a in 0 1 2 3; do
+		{ oct 6; oct 16; oct 0; oct 0; oct $a; head -c 4096 "$f" | iconv -f UTF-8 -t UTF-16LE 2>/dev/null; } >"$seed/input/$b.u$a"
+	done
+	{ oct 64; oct 16; oct 0; oct 0; oct 0; head -c 4096 "$f" | iconv -f UTF-8 -t UTF-16 2>/dev/null; } >"$seed/input/$b.u16"
 	case $b in *.csv) cp "$f" "$seed/csv/$b" ;; esac
 done
+# UTF-16 beyond ASCII: two- and three-byte UTF-8, a surrogate pair
+{ oct 6; oct 16; oct 0; oct 0; oct 3; printf 'From: "Zo\303\253" \342\202\254 \360\237\230\200\r\n' | iconv -f UTF-8 -t UTF-16LE; } >"$seed/input/utf16-wide"
 # each Oracle record and each generic message alone, for sip_parse
 awk -v d="$seed/sip" '/^-{40}$/ { n++; next } { print > (d "/oracle-" n) }' $fx/oracle-sipmsg.log
 awk -v d="$seed/sip" '/^(SIP\/2\.0 [0-9]|[A-Z]+ [^ ]+ SIP\/2\.0)/ { n++ } n { print > (d "/generic-" n) }' $fx/generic.log
