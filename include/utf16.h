@@ -38,5 +38,9 @@ size_t utf16_decode(struct utf16 *u, const unsigned char *in, size_t n,
  * surrogate) becomes U+FFFD in OUT (room for 6 bytes).  Returns the bytes
  * written; *ODD is set to 1 when a lone byte was left. */
 size_t utf16_finish(struct utf16 *u, char *out, int *odd);
+/* Warns, as NAME, of what utf16_finish and utf16_decode replaced: the
+ * unpaired surrogates (how many, the first one's byte offset in the whole
+ * text: consumed starts at the byte-order mark's end) and an ODD byte. */
+void utf16_report(const struct utf16 *u, const char *name, int odd);
 
 #endif

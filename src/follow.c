@@ -96,8 +96,10 @@ static size_t decide(struct follower *f, const unsigned char *p, size_t n)
 	int order = utf16_detect(p, n, &bom);
 
 	f->enc = order + 1;
-	if (order != UTF16_NONE)
+	if (order != UTF16_NONE) {
 		utf16_init(&f->u, order);
+		f->u.consumed = bom; /* offsets in warnings are the file's */
+	}
 	return bom;
 }
 
@@ -110,9 +112,7 @@ static void utf16_end(struct follower *f, char *dec)
 	if (f->enc <= UTF16_NONE + 1)
 		return;
 	w = utf16_finish(&f->u, dec, &odd);
-	if (odd)
-		diag_warn(f->path, "UTF-16 text ends in half a character; "
-		                   "shown as U+FFFD");
+	utf16_report(&f->u, f->path, odd);
 	if (w)
 		src_feed(&f->s, dec, w);
 }
@@ -174,6 +174,7 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 		/* UTF-16 is read from the start of a unit */
 		if (f->enc > UTF16_NONE + 1 && f->off % 2)
 			f->off = lseek(f->fd, f->off - 1, SEEK_SET);
+		f->u.consumed = (uint64_t)f->off;
 	}
 	if (f->waiting_said)
 		diag_warn(f->path, "appeared; following it");
@@ -200,6 +201,7 @@ static void look_again(struct follower *f, char *dec)
 	if (st.st_size < f->off) {
 		diag_warn(f->path,
 		          "truncated; reading it again from the start");
+		utf16_end(f, dec);
 		lseek(f->fd, 0, SEEK_SET);
 		f->off = 0;
 		f->enc = 0; /* its first bytes are read again */

@@ -343,22 +343,6 @@ static int decide(struct input *in)
 	return 0;
 }
 
-/* What was not a whole character, said once the text has ended. */
-static void utf16_report(const struct input *in, int odd)
-{
-	if (in->u.bad > 0)
-		diag_warn(in->name,
-		          "%llu unpaired UTF-16 surrogates shown as U+FFFD, "
-		          "the first at byte offset %llu",
-		          (unsigned long long)in->u.bad,
-		          (unsigned long long)in->u.first_bad);
-	if (odd)
-		diag_warn(in->name,
-		          "UTF-16 text ends in half a character (an odd "
-		          "number of bytes, %llu); shown as U+FFFD",
-		          (unsigned long long)in->u.consumed);
-}
-
 static ssize_t read_utf16(struct input *in, char *buf, size_t cap)
 {
 	for (;;) {
@@ -387,7 +371,7 @@ static ssize_t read_utf16(struct input *in, char *buf, size_t cap)
 				in->pendpos = 0;
 				in->pendlen =
 				    utf16_finish(&in->u, in->pend, &odd);
-				utf16_report(in, odd);
+				utf16_report(&in->u, in->name, odd);
 				continue;
 			}
 			in->ulen = (size_t)n;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 static int text_byte(unsigned char c)
 {
 	return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f);
@@ -141,6 +143,21 @@ size_t utf16_decode(struct utf16 *u, const unsigned char *in, size_t n,
 	u->consumed += i;
 	*used = i;
 	return w;
+}
+
+void utf16_report(const struct utf16 *u, const char *name, int odd)
+{
+	if (u->bad > 0)
+		diag_warn(name,
+		          "%llu unpaired UTF-16 surrogates shown as U+FFFD, "
+		          "the first at byte offset %llu",
+		          (unsigned long long)u->bad,
+		          (unsigned long long)u->first_bad);
+	if (odd)
+		diag_warn(name,
+		          "UTF-16 text ends in half a character (an odd "
+		          "number of bytes, %llu); shown as U+FFFD",
+		          (unsigned long long)u->consumed);
 }
 
 size_t utf16_finish(struct utf16 *u, char *out, int *odd)

@@ -124,6 +124,18 @@ wait "$p5"
 [ "$(seen 10)" = 1 ] && [ "$(seen 11)" = 1 ] && [ "$(grep -c . "$tmp/o5")" = 2 ] &&
 	ok "UTF-16: each failure once, nothing else" || no "UTF-16: $(cat "$tmp/o5")"
 grep -v truncated "$tmp/e5" | grep -q . && no "UTF-16: $(cat "$tmp/e5")" || ok "UTF-16: no other diagnostic"
+# an unpaired surrogate before the first line and an odd last byte: said
+# when following ends, with the surrogate's offset in the file
+{ printf '\377\376\000\330'; fail_rec 12 | u16; printf Z; } >"$tmp/w2.log"
+"$bin" -f --from-start -o json -s none --year 2025 "$tmp/w2.log" >"$tmp/o6" 2>"$tmp/e6" &
+p6=$!
+out=$tmp/o6
+within_1s 12 && ok "UTF-16: a failure after an unpaired surrogate" || no "UTF-16: failure 12 not reported"
+kill -TERM "$p6"
+wait "$p6"
+grep -q 'w2.log: warning: 1 unpaired UTF-16 surrogates shown as U+FFFD, the first at byte offset 2$' "$tmp/e6" &&
+	grep -q 'w2.log: warning: UTF-16 text ends in half a character' "$tmp/e6" &&
+	ok "UTF-16: the surrogate and the odd byte said, located" || no "UTF-16: $(cat "$tmp/e6")"
 
 # --summary-every
 "$bin" -f --summary-every 1 -o json --year 2025 "$tmp/old.log" >"$tmp/o3" 2>/dev/null &
