@@ -28,6 +28,10 @@ struct utf16 {
 };
 
 void utf16_init(struct utf16 *u, int order);
+/* utf16_detect on a text's first bytes P[0..N); when it is UTF-16, U is
+ * made ready to decode it from *BOM on (offsets counted from P).  Returns
+ * the order, or UTF16_NONE. */
+int utf16_start(struct utf16 *u, const unsigned char *p, size_t n, size_t *bom);
 /* Decodes IN[0..N) into OUT as UTF-8, whole characters only, at most CAP
  * bytes; returns the bytes written and sets *USED to the input bytes
  * taken (fewer than N when OUT is full).  A unit or surrogate pair split

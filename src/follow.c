@@ -58,7 +58,7 @@ struct follower {
 	dev_t dev;
 	ino_t ino;
 	off_t off;
-	int enc;        /* 0 not known yet, UTF16_NONE + 1, UTF16_LE + 1 ... */
+	int order;      /* UTF16_*, -1 before the first bytes are read */
 	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
 	long long quiet_ms;
@@ -88,28 +88,13 @@ static void start(struct run *r, struct follower *f, const char *name)
 	f->started = 1;
 }
 
-/* The encoding, by the file's first bytes; the bytes of a byte-order
- * mark to skip. */
-static size_t decide(struct follower *f, const unsigned char *p, size_t n)
-{
-	size_t bom;
-	int order = utf16_detect(p, n, &bom);
-
-	f->enc = order + 1;
-	if (order != UTF16_NONE) {
-		utf16_init(&f->u, order);
-		f->u.consumed = bom; /* offsets in warnings are the file's */
-	}
-	return bom;
-}
-
 /* The end of a UTF-16 file's text: a half character left is shown. */
 static void utf16_end(struct follower *f, char *dec)
 {
 	int odd;
 	size_t w;
 
-	if (f->enc <= UTF16_NONE + 1)
+	if (f->order <= UTF16_NONE)
 		return;
 	w = utf16_finish(&f->u, dec, &odd);
 	utf16_report(&f->u, f->path, odd);
@@ -120,11 +105,12 @@ static void utf16_end(struct follower *f, char *dec)
 /* Bytes read from a file, decoded when it is UTF-16. */
 static void feed(struct follower *f, char *chunk, size_t n, char *dec)
 {
-	size_t pos = 0;
+	size_t pos = 0; /* past a byte-order mark */
 
-	if (f->enc == 0) /* the first bytes of the file */
-		pos = decide(f, (const unsigned char *)chunk, n);
-	if (f->enc == UTF16_NONE + 1) {
+	if (f->order < 0) /* the first bytes of the file */
+		f->order =
+		    utf16_start(&f->u, (const unsigned char *)chunk, n, &pos);
+	if (f->order == UTF16_NONE) {
 		src_feed(&f->s, chunk, n);
 		return;
 	}
@@ -163,18 +149,21 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->off = 0;
-	f->enc = 0;
+	f->order = -1;
 	if (at_end && S_ISREG(st.st_mode)) {
 		unsigned char head[64];
 		ssize_t n = pread(f->fd, head, sizeof(head), 0);
+		size_t bom;
 
 		f->off = lseek(f->fd, 0, SEEK_END);
 		if (n > 0)
-			decide(f, head, (size_t)n);
-		/* UTF-16 is read from the start of a unit */
-		if (f->enc > UTF16_NONE + 1 && f->off % 2)
-			f->off = lseek(f->fd, f->off - 1, SEEK_SET);
-		f->u.consumed = (uint64_t)f->off;
+			f->order = utf16_start(&f->u, head, (size_t)n, &bom);
+		if (f->order > UTF16_NONE) {
+			/* read from the start of a unit */
+			if (f->off % 2)
+				f->off = lseek(f->fd, f->off - 1, SEEK_SET);
+			f->u.consumed = (uint64_t)f->off;
+		}
 	}
 	if (f->waiting_said)
 		diag_warn(f->path, "appeared; following it");
@@ -204,7 +193,7 @@ static void look_again(struct follower *f, char *dec)
 		utf16_end(f, dec);
 		lseek(f->fd, 0, SEEK_SET);
 		f->off = 0;
-		f->enc = 0; /* its first bytes are read again */
+		f->order = -1; /* its first bytes are read again */
 	}
 }
 

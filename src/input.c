@@ -317,7 +317,6 @@ static ssize_t read_bytes(struct input *in, char *buf, size_t cap)
 static int decide(struct input *in)
 {
 	size_t bom;
-	int order;
 
 	if (in->ub == NULL)
 		in->ub = xmalloc(UBUF);
@@ -331,15 +330,12 @@ static int decide(struct input *in)
 			break; /* an error comes again with the next read */
 		in->ulen += (size_t)n;
 	}
-	order = utf16_detect(in->ub, in->ulen, &bom);
-	if (order == UTF16_NONE) {
+	if (utf16_start(&in->u, in->ub, in->ulen, &bom) == UTF16_NONE) {
 		in->enc = ENC_BYTES;
 		return 0;
 	}
 	in->enc = ENC_UTF16;
-	utf16_init(&in->u, order);
 	in->upos = bom;
-	in->u.consumed = bom;
 	return 0;
 }
 

@@ -42,6 +42,17 @@ void utf16_init(struct utf16 *u, int order)
 	u->order = order;
 }
 
+int utf16_start(struct utf16 *u, const unsigned char *p, size_t n, size_t *bom)
+{
+	int order = utf16_detect(p, n, bom);
+
+	if (order != UTF16_NONE) {
+		utf16_init(u, order);
+		u->consumed = *bom;
+	}
+	return order;
+}
+
 static size_t put_utf8(char *o, unsigned long c)
 {
 	if (c < 0x80) {
@@ -108,7 +119,8 @@ size_t utf16_decode(struct utf16 *u, const unsigned char *in, size_t n,
 		}
 		unit = u->order == UTF16_LE ? (unsigned)b0 | (unsigned)b1 << 8
 		                            : (unsigned)b0 << 8 | (unsigned)b1;
-		if (hi && unit >= 0xdc00 && unit <= 0xdfff) {
+		low = unit >= 0xdc00 && unit <= 0xdfff;
+		if (hi && low) {
 			k = put_utf8(tmp,
 			             0x10000 +
 			                 ((unsigned long)(hi - 0xd800) << 10) +
@@ -121,7 +133,7 @@ size_t utf16_decode(struct utf16 *u, const unsigned char *in, size_t n,
 			}
 			if (unit >= 0xd800 && unit <= 0xdbff)
 				hi = unit;
-			else if (unit >= 0xdc00 && unit <= 0xdfff)
+			else if (low)
 				k += put_utf8(tmp + k, 0xfffd);
 			else
 				k += put_utf8(tmp + k, unit);
@@ -129,7 +141,6 @@ size_t utf16_decode(struct utf16 *u, const unsigned char *in, size_t n,
 		if (k > cap - w)
 			break; /* not taken: OUT is full */
 		/* the unpaired surrogates this step replaced */
-		low = unit >= 0xdc00 && unit <= 0xdfff;
 		if (u->hi && !low)
 			bad_at(u, at - 2);
 		if (!u->hi && low)
