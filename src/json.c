@@ -144,6 +144,59 @@ static char *string(struct jp *j)
 	return b.p;
 }
 
+static const char *digits(const char *p, const char *e)
+{
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/* The length of the number at P as RFC 8259 writes one (-? int frac? exp?),
+ * or 0.  Its digits may be as many as the text holds. */
+static size_t number_len(const char *p, const char *e)
+{
+	const char *s = p;
+
+	if (p < e && *p == '-')
+		p++;
+	if (p < e && *p == '0')
+		p++;
+	else if (p < e && *p >= '1' && *p <= '9')
+		p = digits(p, e);
+	else
+		return 0;
+	if (p < e && *p == '.') {
+		if (++p >= e || *p < '0' || *p > '9')
+			return 0;
+		p = digits(p, e);
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		if (++p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || *p < '0' || *p > '9')
+			return 0;
+		p = digits(p, e);
+	}
+	return (size_t)(p - s);
+}
+
+static void number(struct jp *j, struct jv *v)
+{
+	size_t k = number_len(j->p, j->e);
+	struct buf tmp = {0};
+
+	if (k == 0) {
+		fail(j, "bad value");
+		return;
+	}
+	/* strtod reads the C locale's numbers: sipwhy never sets another */
+	buf_add(&tmp, j->p, k);
+	v->t = J_NUM;
+	v->num = strtod(tmp.p, NULL);
+	buf_free(&tmp);
+	j->p += k;
+}
+
 static void value(struct jp *j, struct jv *v, int depth)
 {
 	memset(v, 0, sizeof(*v));
@@ -229,32 +282,14 @@ static void value(struct jp *j, struct jv *v, int depth)
 		j->p += 5;
 		return;
 	}
-	{
-		char tmp[64];
-		size_t k = 0;
-		char *end;
-
-		while (j->p + k < j->e && k < sizeof(tmp) - 1 &&
-		       strchr("+-0123456789.eE", j->p[k]))
-			k++;
-		memcpy(tmp, j->p, k);
-		tmp[k] = '\0';
-		v->t = J_NUM;
-		v->num = strtod(tmp, &end);
-		if (k == 0 || *end) {
-			fail(j, "bad value");
-			return;
-		}
-		j->p += k;
-	}
+	number(j, v);
 }
-
 struct jv *json_parse(const char *p, size_t n, char *err, size_t errsz)
 {
 	struct jp j = {p, p + n, err, errsz, 0};
 	struct jv *v = xcalloc(1, sizeof(*v));
 
-	value(&j, v, 0);
+	value(&j, v, 1); /* the outermost value is at depth 1 */
 	ws(&j);
 	if (!j.failed && j.p != j.e)
 		fail(&j, "text after the value");
