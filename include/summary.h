@@ -31,8 +31,9 @@ void summary_json(struct summary *s, struct buf *out);
  * on what failed most and where to look first. */
 void summary_markdown(struct summary *s, struct buf *out);
 /* Adds a summary written by summary_json (parsed) to S: sipwhy merge.
- * -1 if O is not a summary object. */
+ * -1, with why in WHY and S unchanged, if O is not a summary object or a
+ * count or code in it is not one sipwhy could have written. */
 struct jv;
-int summary_merge_json(struct summary *s, const struct jv *o);
+int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why);
 
 #endif

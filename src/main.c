@@ -236,6 +236,7 @@ static int cmd_merge(struct run *r, int n, char **files)
 		size_t cap = 0;
 		ssize_t len;
 		struct jv *v;
+		struct buf why = {0};
 		char err[128];
 
 		if (fp == NULL) {
@@ -266,11 +267,12 @@ static int cmd_merge(struct run *r, int n, char **files)
 			continue;
 		}
 		v = json_parse(found, strlen(found), err, sizeof(err));
-		if (v == NULL || summary_merge_json(r->sum, v) < 0) {
+		if (v == NULL || summary_merge_json(r->sum, v, &why) < 0) {
 			diag_error(files[i], "not a sipwhy summary: %s",
-			           v ? "no summary event" : err);
+			           v ? why.p : err);
 			rc = 2;
 		}
+		buf_free(&why);
 		json_free(v);
 		free(found);
 	}

@@ -630,11 +630,103 @@ void summary_markdown(struct summary *s, struct buf *out)
 
 /* ---- merging summaries written by -s json ---- */
 
+/* What merge adds must be what sipwhy writes: a count a whole number from
+ * 0 to 2^53 (what a double holds exactly), a status, Microsoft code or
+ * Q.850 cause a whole number in its range or null.  Anything else (a
+ * negative count, 1e300, "5") would make a wrong total, or a conversion
+ * C leaves undefined; the file is refused, naming the member. */
+#define MAX_COUNT 9007199254740992.0
+
+static int whole(const struct jv *v, double lo, double hi)
+{
+	return v->t == J_NUM && v->num >= lo && v->num <= hi &&
+	       (double)(int64_t)v->num == v->num;
+}
+
+static int check_count(const struct jv *o, const char *k, const char *where,
+                       struct buf *why)
+{
+	const struct jv *v = json_get(o, k);
+
+	if (v == NULL || whole(v, 0, MAX_COUNT))
+		return 0;
+	buf_printf(why, "%s%s is not a count", where, k);
+	return -1;
+}
+
+static int check_code(const struct jv *o, const char *k, double lo, double hi,
+                      const char *where, struct buf *why)
+{
+	const struct jv *v = json_get(o, k);
+
+	if (v == NULL || v->t == J_NULL || whole(v, lo, hi))
+		return 0;
+	buf_printf(why, "%s%s is not a number from %.0f to %.0f or null", where,
+	           k, lo, hi);
+	return -1;
+}
+
+static int check_array(const struct jv *v, const char *k, struct buf *why)
+{
+	if (v == NULL || v->t == J_ARR)
+		return 0;
+	buf_printf(why, "%s is not an array", k);
+	return -1;
+}
+
+static int check_summary(const struct jv *o, struct buf *why)
+{
+	static const char *const counts[] = {
+	    "inputs",  "bytes",        "lines",       "sip_messages",
+	    "calls",   "failed",       "canceled",    "timeout",
+	    "dropped", "unrecognised", "other_groups"};
+	const struct jv *groups = json_get(o, "groups");
+	const struct jv *peers = json_get(o, "by_peer");
+	const struct jv *dir = json_get(o, "by_direction");
+	struct buf at = {0};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]) && rc == 0; i++)
+		rc = check_count(o, counts[i], "", why);
+	if (rc == 0)
+		rc = check_array(groups, "groups", why);
+	if (rc == 0)
+		rc = check_array(peers, "by_peer", why);
+	for (i = 0; rc == 0 && groups && i < groups->n; i++) {
+		const struct jv *g = &groups->items[i];
+
+		buf_clear(&at);
+		buf_printf(&at, "groups[%zu].", i);
+		rc = check_count(g, "count", at.p, why);
+		if (rc == 0)
+			rc = check_code(g, "status", -1, 999, at.p, why);
+		if (rc == 0)
+			rc = check_code(g, "ms_code", 0, 999999, at.p, why);
+		if (rc == 0)
+			rc = check_code(g, "q850", 0, 255, at.p, why);
+	}
+	for (i = 0; rc == 0 && peers && i < peers->n; i++) {
+		buf_clear(&at);
+		buf_printf(&at, "by_peer[%zu].", i);
+		rc = check_count(&peers->items[i], "count", at.p, why);
+	}
+	if (rc == 0 && dir) {
+		rc = check_count(dir, "in", "by_direction.", why);
+		if (rc == 0)
+			rc = check_count(dir, "out", "by_direction.", why);
+		if (rc == 0)
+			rc = check_count(dir, "unknown", "by_direction.", why);
+	}
+	buf_free(&at);
+	return rc;
+}
+
 static uint64_t jnum(const struct jv *o, const char *k)
 {
 	const struct jv *v = json_get(o, k);
 
-	return v && v->t == J_NUM && v->num > 0 ? (uint64_t)v->num : 0;
+	return v && v->t == J_NUM ? (uint64_t)v->num : 0;
 }
 
 static long jcode(const struct jv *o, const char *k)
@@ -660,7 +752,7 @@ static void jtime(const struct jv *o, const char *k, struct logtime *t)
 		(void)logtime_parse("%Y-%m-%dT%H:%M:%S.%f", s, strlen(s), 0, t);
 }
 
-int summary_merge_json(struct summary *s, const struct jv *o)
+int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why)
 {
 	const struct jv *groups = json_get(o, "groups");
 	const struct jv *peers = json_get(o, "by_peer");
@@ -670,7 +762,11 @@ int summary_merge_json(struct summary *s, const struct jv *o)
 	size_t i, j;
 	int k, m;
 
-	if (ev == NULL || strcmp(ev, "summary") != 0)
+	if (ev == NULL || strcmp(ev, "summary") != 0) {
+		buf_adds(why, "no summary event");
+		return -1;
+	}
+	if (check_summary(o, why) < 0)
 		return -1;
 	s->t.inputs += jnum(o, "inputs");
 	s->t.bytes += jnum(o, "bytes");

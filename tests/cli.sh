@@ -161,6 +161,18 @@ done
 "$bin" --year 2025 -o json "$fx/oracle-sipmsg.log" >"$tmp/lines.json" # a summary as the last JSON line
 "$bin" -s json merge "$tmp/lines.json" | jq -e '.failed == 3' >/dev/null && ok || no "merge reads the last line of -o json"
 status 2 "merge of something else" "$bin" merge $fx/generic.log
+# a summary that is not what sipwhy writes (a negative count, a count no
+# double holds, a code out of range) is refused by name, the others merged
+sed 's/"calls":[0-9]*/"calls":-5/' "$tmp/part1.json" >"$tmp/bad1.json"
+sed 's/"failed":[0-9]*/"failed":1e300/' "$tmp/part1.json" >"$tmp/bad2.json"
+sed 's/"status":[0-9]*/"status":4800/' "$tmp/part1.json" >"$tmp/bad3.json"
+status 2 "merge of a summary with a negative count" "$bin" -s json merge "$tmp/bad1.json" "$tmp/bad2.json" "$tmp/bad3.json" "$tmp/part2.json"
+grep -qF "$tmp/bad1.json: error: not a sipwhy summary: calls is not a count" "$tmp/err" &&
+	grep -qF "$tmp/bad2.json: error: not a sipwhy summary: failed is not a count" "$tmp/err" &&
+	grep -qF "$tmp/bad3.json: error: not a sipwhy summary: groups[0].status is not a number from -1 to 999 or null" "$tmp/err" &&
+	ok || no "merge names the member it refuses: $(cat "$tmp/err")"
+"$bin" -s json merge "$tmp/part2.json" >"$tmp/merged.2"
+cmp -s "$tmp/out" "$tmp/merged.2" && ok || no "merge: a refused summary adds nothing"
 
 # one call's story: every message of all its legs, a ladder, the reasons
 f=$fx/audiocodes-oneline.log
