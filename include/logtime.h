@@ -34,7 +34,8 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
                        size_t n, int year, struct logtime *t);
 /* "2025-11-22T08:31:27.123Z" (milliseconds); "" when unset.  out >= 32. */
 void logtime_iso(const struct logtime *t, char *out, size_t size);
-/* Comparable number (microseconds since year 0, roughly); 0 when unset. */
+/* Microseconds since 0000-01-01 (proleptic Gregorian) plus 1, so that
+ * differences are durations; 0 when unset. */
 long long logtime_key(const struct logtime *t);
 
 #endif

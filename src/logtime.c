@@ -276,15 +276,32 @@ void logtime_iso(const struct logtime *t, char *out, size_t size)
 		         t->sec, t->usec / 1000);
 }
 
+/* Days from 0000-03-01 to Y-M-D in the proleptic Gregorian calendar
+ * (the civil-from-days arithmetic of Howard Hinnant's date algorithms),
+ * counted from March so that February's length comes last. */
+static long long days(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	if (m < 1)
+		m = 1; /* a time of day without a date */
+	if (d < 1)
+		d = 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+}
+
 long long logtime_key(const struct logtime *t)
 {
-	long long k;
+	long long s;
 
 	if (!t->set)
 		return 0;
-	k = ((((long long)t->year * 13 + t->mon) * 32 + t->day) * 24 +
-	     t->hour) *
-	        60 +
-	    t->min;
-	return (k * 61 + t->sec) * 1000000LL + t->usec;
+	/* + 60: 0000-01-01 (January and February of a leap year) is 0 */
+	s = (days(t->year, t->mon, t->day) + 60) * 86400LL + t->hour * 3600LL +
+	    t->min * 60LL + t->sec;
+	return s * 1000000LL + t->usec + 1;
 }

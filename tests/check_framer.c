@@ -20,7 +20,7 @@ static struct sip_msg m1, m2;
 /* framer_head_text() against framer_whole_text(): a prefix of it that
  * sip_parse reads the same way. */
 static void check_head(struct got *g, const struct record *r,
-		       const struct buf *whole)
+                       const struct buf *whole)
 {
 	struct buf head = {0};
 	size_t i;
@@ -54,9 +54,9 @@ static void on_rec(void *ctx, const struct record *r)
 
 	logtime_iso(&r->time, t, sizeof(t));
 	buf_printf(&g->log, "R %llu-%llu %d %s %s %s|",
-		   (unsigned long long)r->first_line,
-		   (unsigned long long)r->last_line, (int)r->dir, r->peer, t,
-		   r->truncated ? "T" : "-");
+	           (unsigned long long)r->first_line,
+	           (unsigned long long)r->last_line, (int)r->dir, r->peer, t,
+	           r->truncated ? "T" : "-");
 	if (r->text_esc)
 		g->deferred++;
 	framer_whole_text(r, &whole);
@@ -73,7 +73,8 @@ static void on_noise(void *ctx, const struct line *l)
 	buf_printf(&g->log, "N %llu\n", (unsigned long long)l->no);
 }
 
-static void feed(const struct format *f, const char *text, struct got *g, size_t max)
+static void feed(const struct format *f, const char *text, struct got *g,
+                 size_t max)
 {
 	struct framer fr;
 	struct lines ls;
@@ -117,10 +118,11 @@ END_TEST
 START_TEST(test_start_end_break)
 {
 	struct format *f = fmt("name t\n"
-			       "start ^(?<time>\\d\\d:\\d\\d:\\d\\d) (?<dir>recv|send) (?<peer>\\S+)$\n"
-			       "end ^----$\n"
-			       "break ^BREAK\n"
-			       "time-format %H:%M:%S\n");
+	                       "start ^(?<time>\\d\\d:\\d\\d:\\d\\d) "
+	                       "(?<dir>recv|send) (?<peer>\\S+)$\n"
+	                       "end ^----$\n"
+	                       "break ^BREAK\n"
+	                       "time-format %H:%M:%S\n");
 	struct got g = {0};
 
 	feed(f,
@@ -130,13 +132,15 @@ START_TEST(test_start_end_break)
 	     "10:00:02 send 5.6.7.8:5061\nINVITE sip:a SIP/2.0\n"
 	     "10:00:03 recv 9.9.9.9:1\nSIP/2.0 480 No\nBREAK here\ntail\n",
 	     &g, 0);
-	ck_assert_str_eq(g.log.p,
-			 "N 1\n"
-			 "R 2-5 0 1.2.3.4:5060 10:00:01.000 -|\nSIP/2.0 200 OK\nCSeq: 1 X\n\n"
-			 "N 6\n"
-			 "R 7-8 1 5.6.7.8:5061 10:00:02.000 -|\nINVITE sip:a SIP/2.0\n\n"
-			 "R 9-10 0 9.9.9.9:1 10:00:03.000 -|\nSIP/2.0 480 No\n\n"
-			 "N 11\nN 12\n");
+	ck_assert_str_eq(
+	    g.log.p,
+	    "N 1\n"
+	    "R 2-5 0 1.2.3.4:5060 10:00:01.000 -|\nSIP/2.0 200 OK\nCSeq: 1 "
+	    "X\n\n"
+	    "N 6\n"
+	    "R 7-8 1 5.6.7.8:5061 10:00:02.000 -|\nINVITE sip:a SIP/2.0\n\n"
+	    "R 9-10 0 9.9.9.9:1 10:00:03.000 -|\nSIP/2.0 480 No\n\n"
+	    "N 11\nN 12\n");
 	buf_free(&g.log);
 	format_free(f);
 }
@@ -145,21 +149,23 @@ END_TEST
 START_TEST(test_oneline_syslog)
 {
 	struct format *f = fmt("name t\n"
-			       "start \\[S=\\d+\\] (?<dir>Incoming|Outgoing) from (?<peer>\\S+) ----\n"
-			       "oneline yes\n"
-			       "unescape syslog-octal\n"
-			       "trailer \\s*\\[Time:(?<time>[^\\]]+)\\]\\s*$\n"
-			       "time-format %d-%m@%H:%M:%S.%f\n");
+	                       "start \\[S=\\d+\\] (?<dir>Incoming|Outgoing) "
+	                       "from (?<peer>\\S+) ----\n"
+	                       "oneline yes\n"
+	                       "unescape syslog-octal\n"
+	                       "trailer \\s*\\[Time:(?<time>[^\\]]+)\\]\\s*$\n"
+	                       "time-format %d-%m@%H:%M:%S.%f\n");
 	struct got g = {0};
 
 	feed(f,
-	     "x [S=1] Incoming from 52.114.1.1:5061 ---- #012SIP/2.0 480 Gone #012CSeq: 1 INVITE #012 #012 [Time:19-12@12:45:02.514]\n"
+	     "x [S=1] Incoming from 52.114.1.1:5061 ---- #012SIP/2.0 480 Gone "
+	     "#012CSeq: 1 INVITE #012 #012 [Time:19-12@12:45:02.514]\n"
 	     "x [S=2] other\n",
 	     &g, 0);
-	ck_assert_str_eq(g.log.p,
-			 "R 1-1 0 52.114.1.1:5061 2025-12-19T12:45:02.514Z -| \n"
-			 "SIP/2.0 480 Gone \nCSeq: 1 INVITE \n \n\n\n"
-			 "N 2\n");
+	ck_assert_str_eq(
+	    g.log.p, "R 1-1 0 52.114.1.1:5061 2025-12-19T12:45:02.514Z -| \n"
+	             "SIP/2.0 480 Gone \nCSeq: 1 INVITE \n \n\n\n"
+	             "N 2\n");
 	buf_free(&g.log);
 	format_free(f);
 }
@@ -174,12 +180,28 @@ START_TEST(test_deferred_unescape)
 	struct formats fs = {0};
 	const struct format *f;
 	static const char *const cases[] = {
-	    "h [S=1] [SID=a:1:1] (N 1) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- #012SIP/2.0 486 Busy Here#015#012Via: ##012Reason: Q.850;cause=17#0#012X: #01#012#012 [Time:19-12@12:45:02.514]\n",
-	    "h [S=2] [SID=a:1:2] (N 2) ---- Outgoing SIP Message to 1.2.3.4:5060 from SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- INVITE sip:1@x SIP/2.0 #012Call-ID: c#0 #012CSeq: 1 INVITE#012#012v=0 # [Time:19-12@12:45:03.000]\n",
-	    "h [S=3] [SID=a:1:3] (N 3) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- [Time:19-12@12:45:04.000]\n"
-	    "h [S=4] [SID=a:1:3] #012BYE sip:1@x SIP/2.0#012Call-ID: d#012Content-Length: 0#012#012 [Time:19-12@12:45:04.100]\n",
-	    "h [S=5] [SID=a:1:5] (N 5) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- #012#012ACK sip:1@x SIP/2.0#012#012#012 [Time:19-12@12:45:05.000]\n",
-	    "h [S=6] [SID=a:1:6] (N 6) ---- Incoming SIP Message from 1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- #012SIP/2.0 200 OK#012#001#002#003#004#005#006#007#010#011#012#013#014#015#016#017 [Time:19-12@12:45:06.000]\n",
+	    "h [S=1] [SID=a:1:1] (N 1) ---- Incoming SIP Message from "
+	    "1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- "
+	    "#012SIP/2.0 486 Busy Here#015#012Via: ##012Reason: "
+	    "Q.850;cause=17#0#012X: #01#012#012 [Time:19-12@12:45:02.514]\n",
+	    "h [S=2] [SID=a:1:2] (N 2) ---- Outgoing SIP Message to "
+	    "1.2.3.4:5060 from SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- "
+	    "INVITE sip:1@x SIP/2.0 #012Call-ID: c#0 #012CSeq: 1 "
+	    "INVITE#012#012v=0 # [Time:19-12@12:45:03.000]\n",
+	    "h [S=3] [SID=a:1:3] (N 3) ---- Incoming SIP Message from "
+	    "1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- "
+	    "[Time:19-12@12:45:04.000]\n"
+	    "h [S=4] [SID=a:1:3] #012BYE sip:1@x SIP/2.0#012Call-ID: "
+	    "d#012Content-Length: 0#012#012 [Time:19-12@12:45:04.100]\n",
+	    "h [S=5] [SID=a:1:5] (N 5) ---- Incoming SIP Message from "
+	    "1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- "
+	    "#012#012ACK sip:1@x SIP/2.0#012#012#012 "
+	    "[Time:19-12@12:45:05.000]\n",
+	    "h [S=6] [SID=a:1:6] (N 6) ---- Incoming SIP Message from "
+	    "1.2.3.4:5060 to SIPInterface #0 (x) UDP TO(#1) SocketID(1) ---- "
+	    "#012SIP/2.0 200 "
+	    "OK#012#001#002#003#004#005#006#007#010#011#012#013#014#015#016#"
+	    "017 [Time:19-12@12:45:06.000]\n",
 	};
 	size_t i;
 
@@ -220,26 +242,27 @@ END_TEST
 
 START_TEST(test_complete_by_content_length)
 {
-	struct format *f = fmt("name t\n"
-			       "start (?<sip>SIP/2\\.0 \\d\\d\\d |[A-Z]+ sip:\\S+ SIP/2\\.0$)\n"
-			       "complete yes\n");
+	struct format *f = fmt(
+	    "name t\n"
+	    "start (?<sip>SIP/2\\.0 \\d\\d\\d |[A-Z]+ sip:\\S+ SIP/2\\.0$)\n"
+	    "complete yes\n");
 	struct got g = {0};
 
 	feed(f,
 	     "log: SIP/2.0 200 OK\n"
 	     "l: 4\n"
 	     "\n"
-	     "abc\n"	/* 4 bytes of body with its LF */
+	     "abc\n" /* 4 bytes of body with its LF */
 	     "trailing\n"
 	     "INVITE sip:x SIP/2.0\n"
 	     "Call-ID: 1\n"
 	     "2025-01-01 not a header\n",
 	     &g, 0);
 	ck_assert_str_eq(g.log.p,
-			 "R 1-4 -1   -|SIP/2.0 200 OK\nl: 4\n\nabc\n\n"
-			 "N 5\n"
-			 "R 6-7 -1   -|INVITE sip:x SIP/2.0\nCall-ID: 1\n\n"
-			 "N 8\n");
+	                 "R 1-4 -1   -|SIP/2.0 200 OK\nl: 4\n\nabc\n\n"
+	                 "N 5\n"
+	                 "R 6-7 -1   -|INVITE sip:x SIP/2.0\nCall-ID: 1\n\n"
+	                 "N 8\n");
 	buf_free(&g.log);
 	format_free(f);
 }
@@ -251,17 +274,22 @@ END_TEST
 START_TEST(test_content_length_names)
 {
 	struct format *f = fmt("name t\n"
-			       "start (?<sip>SIP/2\\.0 \\d\\d\\d )\n"
-			       "complete yes\n");
+	                       "start (?<sip>SIP/2\\.0 \\d\\d\\d )\n"
+	                       "complete yes\n");
 	static const struct {
 		const char *hdr;
 		int body;
 	} cases[] = {
-	    {"Content-Length: 4", 1},   {"CONTENT-LENGTH: 4", 1},
-	    {"content-length\t : 4", 1}, {"cOnTeNt-LeNgTh:4", 1},
-	    {"L: 4", 1},                 {"Content-Lengt: 4", 0},
-	    {"Content_Length: 4", 0},    {"Content-Length-X: 4", 0},
-	    {"Kontent-Length: 4", 0},    {"Content-Length : x", 0},
+	    {"Content-Length: 4", 1},
+	    {"CONTENT-LENGTH: 4", 1},
+	    {"content-length\t : 4", 1},
+	    {"cOnTeNt-LeNgTh:4", 1},
+	    {"L: 4", 1},
+	    {"Content-Lengt: 4", 0},
+	    {"Content_Length: 4", 0},
+	    {"Content-Length-X: 4", 0},
+	    {"Kontent-Length: 4", 0},
+	    {"Content-Length : x", 0},
 	};
 	size_t i;
 
@@ -270,12 +298,13 @@ START_TEST(test_content_length_names)
 		struct buf log = {0};
 
 		buf_printf(&log, "SIP/2.0 200 OK\n%s\n\nabc\nnext\n",
-			   cases[i].hdr);
+		           cases[i].hdr);
 		feed(f, log.p, &g, 0);
 		/* with a length the body is the record's, else it is noise */
-		ck_assert_msg((strstr(g.log.p, "R 1-4 ") != NULL) == cases[i].body &&
-			      (strstr(g.log.p, "N 4\n") == NULL) == cases[i].body,
-			      "%s:\n%s", cases[i].hdr, g.log.p);
+		ck_assert_msg(
+		    (strstr(g.log.p, "R 1-4 ") != NULL) == cases[i].body &&
+		        (strstr(g.log.p, "N 4\n") == NULL) == cases[i].body,
+		    "%s:\n%s", cases[i].hdr, g.log.p);
 		buf_free(&g.log);
 		buf_free(&log);
 	}
@@ -287,8 +316,8 @@ END_TEST
 START_TEST(test_blank_line_with_blanks)
 {
 	struct format *f = fmt("name t\n"
-			       "start (?<sip>SIP/2\\.0 \\d\\d\\d )\n"
-			       "complete yes\n");
+	                       "start (?<sip>SIP/2\\.0 \\d\\d\\d )\n"
+	                       "complete yes\n");
 	static const char *const sep[] = {"", " ", "\t", " \t ", "\t\t"};
 	size_t i;
 
@@ -297,12 +326,12 @@ START_TEST(test_blank_line_with_blanks)
 		struct buf log = {0};
 
 		buf_printf(&log,
-			   "SIP/2.0 200 OK\nContent-Length: 4\n%s\nabc\nnext\n",
-			   sep[i]);
+		           "SIP/2.0 200 OK\nContent-Length: 4\n%s\nabc\nnext\n",
+		           sep[i]);
 		feed(f, log.p, &g, 0);
 		ck_assert_msg(strstr(g.log.p, "R 1-4 ") != NULL &&
-			          strstr(g.log.p, "N 5\n") != NULL,
-			      "separator \"%s\":\n%s", sep[i], g.log.p);
+		                  strstr(g.log.p, "N 5\n") != NULL,
+		              "separator \"%s\":\n%s", sep[i], g.log.p);
 		buf_free(&g.log);
 		buf_free(&log);
 	}
@@ -315,7 +344,8 @@ START_TEST(test_size_cap)
 	struct format *f = fmt("name t\nstart ^BEGIN$\n");
 	struct got g = {0};
 
-	feed(f, "BEGIN\n0123456789\n0123456789\n0123456789\nBEGIN\nx\n", &g, 16);
+	feed(f, "BEGIN\n0123456789\n0123456789\n0123456789\nBEGIN\nx\n", &g,
+	     16);
 	/* the first record stops at the cap and is flagged, the rest of its
 	   lines are noise, the next record is whole */
 	ck_assert_ptr_nonnull(strstr(g.log.p, "T|"));
@@ -331,10 +361,11 @@ END_TEST
  * given year, the year goes up when the months wrap. */
 START_TEST(test_year_rollover)
 {
-	struct format *f = fmt("name t\n"
-	                       "start ^(?<time>[A-Z][a-z]{2} +\\d+ \\d\\d:\\d\\d:\\d\\d) X$\n"
-	                       "oneline yes\n"
-	                       "time-format %b %e %H:%M:%S\n");
+	struct format *f =
+	    fmt("name t\n"
+	        "start ^(?<time>[A-Z][a-z]{2} +\\d+ \\d\\d:\\d\\d:\\d\\d) X$\n"
+	        "oneline yes\n"
+	        "time-format %b %e %H:%M:%S\n");
 	const char *log = "Dec 31 23:59:58 X\nJan  1 00:00:02 X\n";
 	struct got g = {0};
 	struct framer fr;
@@ -345,16 +376,18 @@ START_TEST(test_year_rollover)
 		buf_clear(&g.log);
 		/* pass 0: the file was last written in January 2026;
 		   pass 1: --year 2025, the year the log starts in */
-		framer_init(&fr, f, "t", pass == 0 ? 2026 : 2025, pass == 0 ? 1 : 0,
-		            1, on_rec, on_noise, &g);
+		framer_init(&fr, f, "t", pass == 0 ? 2026 : 2025,
+		            pass == 0 ? 1 : 0, 1, on_rec, on_noise, &g);
 		lines_init(&ls, 1 << 20, (line_fn)framer_line, &fr);
 		lines_feed(&ls, log, strlen(log));
 		lines_finish(&ls);
 		framer_finish(&fr);
 		framer_free(&fr);
 		lines_free(&ls);
-		ck_assert_ptr_nonnull(strstr(g.log.p, "2025-12-31T23:59:58.000Z"));
-		ck_assert_ptr_nonnull(strstr(g.log.p, "2026-01-01T00:00:02.000Z"));
+		ck_assert_ptr_nonnull(
+		    strstr(g.log.p, "2025-12-31T23:59:58.000Z"));
+		ck_assert_ptr_nonnull(
+		    strstr(g.log.p, "2026-01-01T00:00:02.000Z"));
 	}
 	buf_free(&g.log);
 	format_free(f);
@@ -374,9 +407,10 @@ START_TEST(test_split_entries_join)
 	     "E 7 msg\nSIP/2.0 480 X\nCall-ID: a\nE 7\nCSeq: 1 INVITE\n"
 	     "E 8\nafter\n",
 	     &g, 0);
-	ck_assert_str_eq(g.log.p,
-	                 "R 1-5 -1   -|\nSIP/2.0 480 X\nCall-ID: a\nCSeq: 1 INVITE\n\n"
-	                 "N 6\nN 7\n");
+	ck_assert_str_eq(
+	    g.log.p,
+	    "R 1-5 -1   -|\nSIP/2.0 480 X\nCall-ID: a\nCSeq: 1 INVITE\n\n"
+	    "N 6\nN 7\n");
 	buf_free(&g.log);
 	format_free(f);
 }
@@ -400,8 +434,9 @@ START_TEST(test_logtime)
 	                 "2025-12-19T12:45:02.514Z");
 	ck_assert_str_eq(iso("%b %e %H:%M:%S.%f", "Mar  6 13:34:49.416", 2026),
 	                 "2026-03-06T13:34:49.416Z");
-	ck_assert_str_eq(iso("%Y-%m-%dT%H:%M:%S.%f", "2024-02-29T23:59:59.5", 0),
-	                 "2024-02-29T23:59:59.500Z");
+	ck_assert_str_eq(
+	    iso("%Y-%m-%dT%H:%M:%S.%f", "2024-02-29T23:59:59.5", 0),
+	    "2024-02-29T23:59:59.500Z");
 	ck_assert_str_eq(iso("%s", "1700000000.25", 0),
 	                 "2023-11-14T22:13:20.250Z");
 	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-13@12:45:02.514", 2025),
@@ -409,6 +444,48 @@ START_TEST(test_logtime)
 	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-12@12:45:02.", 2025),
 	                 "fail"); /* no fraction digits */
 	ck_assert_str_eq(iso("%H:%M:%S", "7:05:09", 0), "07:05:09.000");
+}
+END_TEST
+
+static long long key_of(const char *iso8601)
+{
+	struct logtime t;
+
+	ck_assert_int_eq(logtime_parse("%Y-%m-%dT%H:%M:%S.%f", iso8601,
+	                               strlen(iso8601), 0, &t),
+	                 0);
+	return logtime_key(&t);
+}
+
+/* Keys are microseconds: their differences are durations across minutes,
+ * days, leap days and years (Timer B and Timer C are measured so). */
+START_TEST(test_logtime_key)
+{
+	struct logtime unset = {0};
+
+	ck_assert_int_eq(key_of("2025-11-21T10:03:10.000") -
+	                     key_of("2025-11-21T10:00:10.000"),
+	                 180000000LL);
+	ck_assert_int_eq(key_of("2025-11-21T10:00:41.250") -
+	                     key_of("2025-11-21T10:00:09.250"),
+	                 32000000LL);
+	ck_assert_int_eq(key_of("2024-03-01T00:00:00.000") -
+	                     key_of("2024-02-28T23:59:59.000"),
+	                 86401000000LL);
+	ck_assert_int_eq(key_of("2100-03-01T00:00:00.000") -
+	                     key_of("2100-02-28T23:59:59.000"),
+	                 1000000LL);
+	ck_assert_int_eq(key_of("2026-01-01T00:00:00.000") -
+	                     key_of("2025-12-31T23:59:59.999"),
+	                 1000LL);
+	ck_assert_int_eq(key_of("2000-01-01T00:00:00.000") -
+	                     key_of("1999-01-01T00:00:00.000"),
+	                 365LL * 86400000000LL);
+	unset.set = 1; /* a time of day alone, no date: still set */
+	unset.hour = 9;
+	ck_assert(logtime_key(&unset) > 0);
+	unset.set = 0;
+	ck_assert_int_eq(logtime_key(&unset), 0);
 }
 END_TEST
 
@@ -426,20 +503,43 @@ static int same_time(const struct logtime *a, const struct logtime *b)
 START_TEST(test_logtime_memo)
 {
 	static const char *fmts[] = {
-		"%d-%m@%H:%M:%S.%f", "%b %e %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
-		"%H:%M:%S,%f",       "%H:%M:%S %f",       "%%%f",
-		"%s",                "%b %e %H:%M:%S",    "%H%f",
+	    "%d-%m@%H:%M:%S.%f",
+	    "%b %e %H:%M:%S.%f",
+	    "%Y-%m-%dT%H:%M:%S.%f",
+	    "%H:%M:%S,%f",
+	    "%H:%M:%S %f",
+	    "%%%f",
+	    "%s",
+	    "%b %e %H:%M:%S",
+	    "%H%f",
 	};
 	static const char *stamps[] = {
-		"19-12@12:45:02.514",  "19-12@12:45:02.9",   "19-12@12:45:02.",
-		"19-12@12:45:02.x",    "19-12@12:45:03.001", "19-12@12:45:03",
-		"32-12@12:45:03.001",  "Mar  6 13:34:49.416", "Mar  6 13:34:49.7",
-		"Mar 16 13:34:49.7",   "Mar  6 13:34:50.7",  "2024-02-29T23:59:59.5",
-		"2024-02-29T23:59:59.123456789", "12:00:01,5", "12:00:01,",
-		"12:00:01 5",          "12:00:01  6",        "%7",
-		"%",                   "1700000000.25",      "Mar  6 13:34:49",
-		"",                    "19-12@12:45:02.514 trailing",
-		"1.5",                 "123",                "%%7",
+	    "19-12@12:45:02.514",
+	    "19-12@12:45:02.9",
+	    "19-12@12:45:02.",
+	    "19-12@12:45:02.x",
+	    "19-12@12:45:03.001",
+	    "19-12@12:45:03",
+	    "32-12@12:45:03.001",
+	    "Mar  6 13:34:49.416",
+	    "Mar  6 13:34:49.7",
+	    "Mar 16 13:34:49.7",
+	    "Mar  6 13:34:50.7",
+	    "2024-02-29T23:59:59.5",
+	    "2024-02-29T23:59:59.123456789",
+	    "12:00:01,5",
+	    "12:00:01,",
+	    "12:00:01 5",
+	    "12:00:01  6",
+	    "%7",
+	    "%",
+	    "1700000000.25",
+	    "Mar  6 13:34:49",
+	    "",
+	    "19-12@12:45:02.514 trailing",
+	    "1.5",
+	    "123",
+	    "%%7",
 	};
 	struct logtime_memo memo = {0};
 	size_t f, i, k;
@@ -449,12 +549,15 @@ START_TEST(test_logtime_memo)
 	for (k = 0; k < 20000; k++) {
 		struct logtime a, b;
 		int ra, rb, year = 2020 + rand() % 3;
-		const char *fmt = fmts[rand() % (int)(sizeof(fmts) / sizeof(*fmts))];
-		const char *s = stamps[rand() % (int)(sizeof(stamps) / sizeof(*stamps))];
+		const char *fmt =
+		    fmts[rand() % (int)(sizeof(fmts) / sizeof(*fmts))];
+		const char *s =
+		    stamps[rand() % (int)(sizeof(stamps) / sizeof(*stamps))];
 
 		ra = logtime_parse(fmt, s, strlen(s), year, &a);
 		rb = logtime_parse_memo(&memo, fmt, s, strlen(s), year, &b);
-		ck_assert_msg(ra == rb, "%s on '%s': %d, memo %d", fmt, s, ra, rb);
+		ck_assert_msg(ra == rb, "%s on '%s': %d, memo %d", fmt, s, ra,
+		              rb);
 		if (ra == 0)
 			ck_assert_msg(same_time(&a, &b),
 			              "%s on '%s' (%d): fields differ", fmt, s,
@@ -470,9 +573,10 @@ START_TEST(test_logtime_memo)
 
 			for (n = 0; n <= strlen(stamps[i]); n++) {
 				struct logtime a, b;
-				int ra = logtime_parse(fmts[f], stamps[i], n, 2025, &a);
-				int rb = logtime_parse_memo(&memo, fmts[f], stamps[i],
-				                            n, 2025, &b);
+				int ra = logtime_parse(fmts[f], stamps[i], n,
+				                       2025, &a);
+				int rb = logtime_parse_memo(
+				    &memo, fmts[f], stamps[i], n, 2025, &b);
 
 				ck_assert_int_eq(ra, rb);
 				if (ra == 0)
@@ -510,6 +614,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_year_rollover);
 	tcase_add_test(tc, test_split_entries_join);
 	tcase_add_test(tc, test_logtime);
+	tcase_add_test(tc, test_logtime_key);
 	tcase_add_test(tc, test_logtime_memo);
 	suite_add_tcase(s, tc);
 	return s;
