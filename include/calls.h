@@ -31,6 +31,7 @@ struct invite_watch {
 	char peer[128], from[64], to[64];
 	char *file;
 	const char *format;
+	int provisional; /* a timeout after Timer C: the last 1xx status */
 };
 typedef void (*timeout_fn)(void *ctx, const struct invite_watch *w);
 
@@ -40,6 +41,10 @@ void calls_free(struct calls *c);
  * gets the line of the first report for V_REPEAT. */
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
                            uint64_t line, uint64_t *first_line);
+/* A provisional response (STATUS 100-199) read without parsing the
+ * message: what calls_message does with one, for a call already known. */
+void calls_provisional(struct calls *c, const char *id, size_t idlen, long cseq,
+                       const char *meth, size_t mlen, int status);
 /* 1 the first time a request of this transaction is reported (a BYE that
  * ends a call abnormally, seen again when a proxy relays it), else 0. */
 int calls_first_report(struct calls *c, const struct sip_msg *m);
@@ -47,9 +52,12 @@ int calls_first_report(struct calls *c, const struct sip_msg *m);
 void calls_set_now(struct calls *c, long long now);
 /* Watch the INVITE just handed to calls_message (W's strings are copied). */
 void calls_watch(struct calls *c, const struct invite_watch *w);
-/* With the log now at NOW: an INVITE older than HORIZON with no final
- * response is reported to FN (RFC 3261 Timer B is 32 s); finished calls
- * older than HORIZON and idle ones older than an hour leave the table. */
+/* With the log now at NOW: an INVITE older than HORIZON with no response
+ * at all is reported to FN (RFC 3261 Timer B is 32 s); one that had a
+ * provisional response (ringing, progress) only when TIMER_C has passed
+ * since its last one with no final response.  Finished calls older than
+ * HORIZON and idle ones older than an hour leave the table. */
+#define TIMER_C (180LL * 1000000) /* RFC 3261 16.6: more than 3 min */
 void calls_expire(struct calls *c, long long now, long long horizon,
                   timeout_fn fn, void *ctx);
 uint64_t calls_count(const struct calls *c); /* INVITE dialogs seen */

@@ -43,6 +43,7 @@ struct event {
 	struct span ms_text; /* Microsoft's phrase as sent */
 	struct span guid;
 	enum gen gen;
+	int provisional; /* a timeout after this 1xx status (Timer C), or 0 */
 };
 
 /* Fills EV for the failing response M of record R. */

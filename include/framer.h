@@ -32,10 +32,9 @@ struct record {
 	int truncated; /* over the size cap: not analysed */
 	int held;      /* a marker whose SIP text follows in later lines of
 	                  its key: raw only, nothing to analyse yet */
-	int counted;   /* run.c: 1 a message only counted (a provisional
-	                  response, a request other than INVITE, CANCEL,
-	                  BYE; its text is not carried), -1 one to analyse,
-	                  0 not decided yet */
+	int counted;   /* run.c: 1 a message only counted (a request other
+	                  than INVITE, CANCEL, BYE; its text is not
+	                  carried), -1 one to analyse, 0 not decided yet */
 	struct logtime time;
 	enum dir dir;
 	/* the strings last: a copy may take the part before them whole and

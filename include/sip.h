@@ -97,6 +97,10 @@ int sip_cseq(const struct sip_msg *m, long *num, const char **meth,
  * parse it then. */
 int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
                   size_t *mlen);
+/* The first header ID's value (trimmed) read the same way: 0, or -1 when
+ * it is absent or may not be read so. */
+int sip_peek_value(const char *hdrs, size_t len, enum sip_hid id,
+                   const char **val, size_t *vlen);
 /* The user part of the URI in a From/To value ("+14255550100"), or the
  * whole URI if it has no user part. */
 void sip_uri_user(const char *v, size_t n, const char **up, size_t *un);

@@ -15,6 +15,8 @@ struct tx {
 	size_t mlen; /* the method may hold any byte, NUL too */
 	int canceled;
 	int final; /* final status seen, 0 if none */
+	int prov;  /* the last provisional status seen (100-199), 0 if none */
+	long long prov_t; /* and its log time */
 	int reported;
 	uint64_t report_line;
 };
@@ -47,6 +49,10 @@ struct calls {
 	long long now;
 	struct invite_watch *watch; /* a ring, oldest at whead */
 	size_t whead, nwatch;
+	/* INVITEs past Timer B that had a provisional response: they wait
+	   for Timer C, from their last one */
+	struct invite_watch *pwatch;
+	size_t phead, npwatch;
 };
 
 /* Eight bytes a step (a Call-ID is 20 to 60 bytes, hashed for every
@@ -138,6 +144,12 @@ void calls_free(struct calls *c)
 		c->nwatch--;
 	}
 	free(c->watch);
+	while (c->npwatch > 0) {
+		watch_free(&c->pwatch[c->phead]);
+		c->phead = (c->phead + 1) % MAX_WATCH;
+		c->npwatch--;
+	}
+	free(c->pwatch);
 	while (c->head)
 		evict(c, c->head);
 	free(c->bucket);
@@ -212,6 +224,27 @@ static struct tx *find_tx(struct call *k, long cseq, const char *meth,
 	return &k->tx[k->ntx++];
 }
 
+/* A provisional response to a transaction seen: it is proceeding. */
+static void proceeding(struct calls *c, struct call *k, long cseq,
+                       const char *meth, size_t mlen, int status)
+{
+	struct tx *t = find_tx(k, cseq, meth, mlen, 0);
+
+	if (t && t->final == 0) {
+		t->prov = status;
+		t->prov_t = c->now;
+	}
+}
+
+void calls_provisional(struct calls *c, const char *id, size_t idlen, long cseq,
+                       const char *meth, size_t mlen, int status)
+{
+	struct call *k = find_call(c, id, idlen);
+
+	if (k)
+		proceeding(c, k, cseq, meth, mlen, status);
+}
+
 enum verdict calls_message(struct calls *c, const struct sip_msg *m,
                            uint64_t line, uint64_t *first_line)
 {
@@ -247,8 +280,10 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		find_tx(k, cseq, meth, mlen, 1);
 		return V_NONE;
 	}
-	if (m->status < 200)
+	if (m->status < 200) {
+		proceeding(c, k, cseq, meth, mlen, m->status);
 		return V_NONE;
+	}
 	t = find_tx(k, cseq, meth, mlen, 1);
 	if (t->reported) {
 		*first_line = t->report_line;
@@ -314,6 +349,28 @@ void calls_watch(struct calls *c, const struct invite_watch *w)
 	c->nwatch++;
 }
 
+/* The INVITE transaction W watches, or NULL when its call has left. */
+static struct tx *watched(struct calls *c, const struct invite_watch *w)
+{
+	struct call *k = find_call(c, w->call_id, strlen(w->call_id));
+	int i;
+
+	for (i = 0; k && i < k->ntx; i++)
+		if (k->tx[i].cseq == w->cseq &&
+		    strcmp(k->tx[i].method, "INVITE") == 0)
+			return &k->tx[i];
+	return NULL;
+}
+
+static void ring_pop(struct invite_watch *ring, size_t *head, size_t *n,
+                     int keep)
+{
+	if (!keep)
+		watch_free(&ring[*head]);
+	*head = (*head + 1) % MAX_WATCH;
+	(*n)--;
+}
+
 void calls_expire(struct calls *c, long long now, long long horizon,
                   timeout_fn fn, void *ctx)
 {
@@ -321,21 +378,40 @@ void calls_expire(struct calls *c, long long now, long long horizon,
 		return;
 	while (c->nwatch > 0 && c->watch[c->whead].t + horizon < now) {
 		struct invite_watch *w = &c->watch[c->whead];
-		struct call *k = find_call(c, w->call_id, strlen(w->call_id));
-		int i;
+		struct tx *t = watched(c, w);
+		int moved = 0;
 
-		for (i = 0; k && i < k->ntx; i++)
-			if (k->tx[i].cseq == w->cseq &&
-			    strcmp(k->tx[i].method, "INVITE") == 0) {
-				if (k->tx[i].final == 0) {
-					k->tx[i].final = -1; /* reported */
-					fn(ctx, w);
-				}
+		if (t && t->final == 0 && t->prov) {
+			/* proceeding: no Timer B (RFC 3261 17.1.1.2) */
+			if (c->pwatch == NULL)
+				c->pwatch =
+				    xcalloc(MAX_WATCH, sizeof(*c->pwatch));
+			if (c->npwatch == MAX_WATCH)
+				ring_pop(c->pwatch, &c->phead, &c->npwatch, 0);
+			c->pwatch[(c->phead + c->npwatch) % MAX_WATCH] = *w;
+			c->npwatch++;
+			moved = 1;
+		} else if (t && t->final == 0) {
+			t->final = -1; /* reported */
+			fn(ctx, w);
+		}
+		ring_pop(c->watch, &c->whead, &c->nwatch, moved);
+	}
+	/* Their order is that of Timer B, not quite of their last
+	   provisional response: one may wait behind another that rang
+	   longer, and be reported a little later than it could. */
+	while (c->npwatch > 0) {
+		struct invite_watch *w = &c->pwatch[c->phead];
+		struct tx *t = watched(c, w);
+
+		if (t && t->final == 0) {
+			if ((t->prov_t ? t->prov_t : w->t) + TIMER_C >= now)
 				break;
-			}
-		watch_free(w);
-		c->whead = (c->whead + 1) % MAX_WATCH;
-		c->nwatch--;
+			t->final = -1;
+			w->provisional = t->prov;
+			fn(ctx, w);
+		}
+		ring_pop(c->pwatch, &c->phead, &c->npwatch, 0);
 	}
 	/* the least recently active calls are at the tail */
 	while (c->tail && c->tail->last &&

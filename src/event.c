@@ -256,11 +256,26 @@ void event_explain(const struct event *ev, struct buf *cause,
 	buf_clear(cause);
 	buf_clear(action);
 	*doc = NULL;
+	if (strcmp(ev->kind, "timeout") == 0 && ev->provisional) {
+		buf_printf(cause,
+		           "The INVITE got a provisional response (%d) but no "
+		           "final response in the 3 minutes after the last one "
+		           "(SIP Timer C): the call was neither answered nor "
+		           "refused, or the final response is missing from the "
+		           "log.",
+		           ev->provisional);
+		buf_adds(action,
+		         "Look for the answer, CANCEL or error of this call "
+		         "in the far end's or the other leg's log; a device "
+		         "that rings without end needs a no-answer timer.");
+		return;
+	}
 	if (strcmp(ev->kind, "timeout") == 0) {
-		buf_adds(cause, "The INVITE got no final response although the "
-		                "log went on for more than 32 seconds (SIP "
-		                "Timer B): the next hop did not answer, or its "
-		                "answers did not come back.");
+		buf_adds(cause,
+		         "The INVITE got no response at all although the "
+		         "log went on for more than 32 seconds (SIP "
+		         "Timer B): the next hop did not answer, or its "
+		         "answers did not come back.");
 		buf_adds(action,
 		         "Check that the next hop is reachable and "
 		         "listening (route, firewall, TLS), and look for "

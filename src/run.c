@@ -555,6 +555,7 @@ static void on_timeout(void *ctx, const struct invite_watch *w)
 	ev.q850 = -1;
 	ev.ms_code = -1;
 	ev.gen = GEN_UNKNOWN;
+	ev.provisional = w->provisional;
 	emit_event(r, &ev, NULL, 0);
 }
 
@@ -665,8 +666,10 @@ static void story_record(struct src *s, const struct record *rec)
 	free(why);
 }
 
-/* Provisional responses, and requests other than INVITE, CANCEL and BYE,
- * play no part in a failure: they are counted, not parsed. */
+/* Requests other than INVITE, CANCEL and BYE play no part in a failure:
+ * they are counted, not parsed.  Provisional responses are parsed: one
+ * to an INVITE ends its wait under Timer B (a call may ring for minutes
+ * and still be answered). */
 static int only_counted(const struct record *rec)
 {
 	int status;
@@ -682,11 +685,10 @@ static int only_counted(const struct record *rec)
 		                 &status, &meth, &mlen);
 	else if (!sip_peek(rec->text, rec->text_len, &status, &meth, &mlen))
 		return 0;
-	return ((status > 0 && status < 200) ||
-	        (status == 0 &&
-	         !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
-	                         memcmp(meth, "CANCEL", 6) == 0)) &&
-	         !(mlen == 3 && memcmp(meth, "BYE", 3) == 0)));
+	return status == 0 &&
+	       !(mlen == 6 && (memcmp(meth, "INVITE", 6) == 0 ||
+	                       memcmp(meth, "CANCEL", 6) == 0)) &&
+	       !(mlen == 3 && memcmp(meth, "BYE", 3) == 0);
 }
 
 /* A 2xx response to a request other than INVITE: it ends no failure and
@@ -714,6 +716,34 @@ static int ok_not_invite(const struct record *rec)
 		return 0;
 	/* the test calls_message makes */
 	return !(mlen == 6 && memcmp(meth, "INVITE", 6) == 0);
+}
+
+/* A provisional response: all it tells is that its transaction is
+ * proceeding (an INVITE's wait is under Timer C now, not B), and its
+ * Call-ID and CSeq tell which: read from its headers, not parsed.  0 when
+ * it is not one, or they cannot be read so (parsed then). */
+static int provisional(struct run *r, const struct record *rec)
+{
+	int status;
+	const char *meth, *h, *e = rec->text + rec->text_len, *id;
+	size_t mlen, idn;
+	long num;
+
+	if (rec->start_len == 0 || rec->truncated)
+		return 0;
+	h = rec->text + rec->start_off;
+	sip_start_fields(h, rec->start_len, &status, &meth, &mlen);
+	if (status < 100 || status > 199)
+		return 0;
+	h = memchr(h + rec->start_len, '\n', (size_t)(e - h - rec->start_len));
+	if (h == NULL ||
+	    sip_peek_value(h + 1, (size_t)(e - h - 1), SIP_HID_CALL_ID, &id,
+	                   &idn) != 0 ||
+	    idn == 0 ||
+	    sip_peek_cseq(h + 1, (size_t)(e - h - 1), &num, &meth, &mlen) != 0)
+		return 0;
+	calls_provisional(r->calls, id, idn, num, meth, mlen, status);
+	return 1;
 }
 
 /* REC with its whole text, or with HEAD its text up to the end of its
@@ -753,7 +783,8 @@ static void handle_record(struct src *s, const struct record *rec)
 	/* counted, not parsed: only_counted reads the start line, never
 	   left escaped; ok_not_invite the headers, once made whole */
 	if (only_counted(rec) ||
-	    ok_not_invite(rec = whole_record(r, rec, &whole, 1))) {
+	    ok_not_invite(rec = whole_record(r, rec, &whole, 1)) ||
+	    provisional(r, rec)) {
 		summary_totals(r->sum)->messages++;
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);

@@ -425,6 +425,31 @@ static int folded_after(const char *p, const char *end)
 int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
                   size_t *mlen)
 {
+	const char *v;
+	size_t vn;
+
+	if (sip_peek_value(hdrs, len, SIP_HID_CSEQ, &v, &vn) < 0)
+		return -1;
+	return cseq_value(v, vn, num, meth, mlen);
+}
+
+/* Can a header line starting with C (lower case) be ID?  Most lines are
+ * passed over by this test alone. */
+static int may_be(int c, enum sip_hid id)
+{
+	switch (id) {
+	case SIP_HID_CSEQ:
+		return c == 'c';
+	case SIP_HID_CALL_ID:
+		return c == 'c' || c == 'i'; /* i: the compact form */
+	default:
+		return 1;
+	}
+}
+
+int sip_peek_value(const char *hdrs, size_t len, enum sip_hid id,
+                   const char **val, size_t *vlen)
+{
 	const char *p = hdrs, *end = hdrs + len;
 
 	/* past this size the message may have more headers than sip_parse
@@ -438,9 +463,11 @@ int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
 		if (sip_blank_line(p, raw))
 			return -1;
 		/* a folded line continues the header before it, as in
-		   sip_parse: never the first CSeq, which returns below */
-		if ((*p | 0x20) != 'c' || !header_line(p, n, &nlen, &colon) ||
-		    header_id(p, nlen) != SIP_HID_CSEQ) {
+		   sip_parse: never the first one asked for, which returns
+		   below */
+		if (!may_be(*p | 0x20, id) ||
+		    !header_line(p, n, &nlen, &colon) ||
+		    (enum sip_hid)header_id(p, nlen) != id) {
 			p = next;
 			continue;
 		}
@@ -449,7 +476,9 @@ int sip_peek_cseq(const char *hdrs, size_t len, long *num, const char **meth,
 		v = colon + 1;
 		vn = (size_t)(p + n - v);
 		span_trim(&v, &vn);
-		return cseq_value(v, vn, num, meth, mlen);
+		*val = v;
+		*vlen = vn;
+		return 0;
 	}
 	return -1;
 }

@@ -117,6 +117,30 @@ jqall '.kind=="timeout"' '.call_id=="lost" and .status==null and .line==1 and .d
 [ "$(jq -s '[.[] | select(.kind=="timeout")] | length' "$tmp/j")" = 1 ] && ok || no "timeout: only the one"
 [ "$(tail -n1 "$tmp/j" | jq .timeout)" = 1 ] && ok || no "timeout: counted in the summary"
 "$bin" --year 2025 "$tmp/timeout.log" | grep -q '^\[sipwhy\] TIMEOUT no final response to INVITE' && ok || no "timeout: annotated"
+# a provisional response ends Timer B: a call that rings 45 s and is
+# answered is no failure, though other messages pass 32 s meanwhile; one
+# that rings with no final response times out 3 minutes after its last
+# provisional response (Timer C), and says so
+{
+	rec 10:00:00.000 'sent to' 'INVITE sip:+1555@h SIP/2.0' 'Call-ID: rings' 'CSeq: 1 INVITE'
+	rec 10:00:00.100 'received from' 'SIP/2.0 180 Ringing' 'Call-ID: rings' 'CSeq: 1 INVITE'
+	rec 10:00:02.000 'sent to' 'INVITE sip:+1556@h SIP/2.0' 'Call-ID: forever' 'CSeq: 1 INVITE'
+	rec 10:00:02.500 'received from' 'SIP/2.0 100 Trying' 'Call-ID: forever' 'CSeq: 1 INVITE'
+	rec 10:00:10.000 'received from' 'SIP/2.0 183 Session Progress' 'Call-ID: forever' 'CSeq: 1 INVITE'
+	rec 10:00:40.000 'received from' 'OPTIONS sip:a SIP/2.0' 'Call-ID: o1' 'CSeq: 1 OPTIONS'
+	rec 10:00:45.000 'received from' 'SIP/2.0 200 OK' 'Call-ID: rings' 'CSeq: 1 INVITE'
+	rec 10:03:09.000 'received from' 'OPTIONS sip:a SIP/2.0' 'Call-ID: o2' 'CSeq: 1 OPTIONS'
+	rec 10:03:11.000 'received from' 'OPTIONS sip:a SIP/2.0' 'Call-ID: o3' 'CSeq: 1 OPTIONS'
+} >"$tmp/ring.log"
+"$bin" --year 2025 -o json "$tmp/ring.log" >"$tmp/j"
+[ "$(jq -s -c '[.[] | select(.event=="failure") | [.kind, .call_id]]' "$tmp/j")" = '[["timeout","forever"]]' ] &&
+	ok || no "timeout: only the call with no final response: $(cat "$tmp/j")"
+jqall '.kind=="timeout"' '.cause | test("provisional response \\(183\\).*Timer C")' && ok || no "timeout: after Timer C, said"
+"$bin" --year 2025 "$tmp/ring.log" | awk '/^Call-ID: o[23]/ { o[$2] = NR } /^\[sipwhy\] TIMEOUT/ { t = NR }
+	END { exit !(t > o["o3"] && o["o3"] > o["o2"]) }' &&
+	ok || no "timeout: reported where the log passed 3 minutes after the 183"
+sed 's/10:03:11.000/10:03:09.900/' "$tmp/ring.log" >"$tmp/ring2.log"
+status 0 "timeout: none before 3 minutes after the last provisional response" "$bin" --year 2025 "$tmp/ring2.log"
 
 # dropped: a BYE whose Reason says the call ended abnormally, once even
 # when a proxy relays it; a normal hang-up is not
