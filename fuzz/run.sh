@@ -18,7 +18,7 @@ top=$(pwd)
 out=${FUZZ_OUT:-/tmp/sipwhy-fuzz}
 secs=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
-all="lines framer sip reason format kb csv input text zip"
+all="lines framer sip reason format kb csv input text zip json"
 list=${*:-$all}
 export FUZZ_OUT="$out"
 
@@ -112,6 +112,14 @@ printf '\060q850:31' >"$seed/text/explain2"
 printf '\060480/10037' >"$seed/text/explain3"
 printf '\060No callee endpoints were found.' >"$seed/text/explain4"
 printf '\017x \033]0;t\007 \033[2J\r\n\302\233 #012\\r\\n.' >"$seed/text/controls"
+
+# json: the summaries sipwhy wrote for the golden tests, and the values
+# merge must take apart: escapes, surrogates, big and negative numbers
+for g in tests/golden/*.summary-json; do
+	cp "$g" "$seed/json/$(basename "$g")"
+done
+printf '{"event":"summary","failed":1e300,"calls":-5,"groups":[{"status":1e300,"ms_code":-1e300,"q850":"x","count":3,"phrase":"a\\u001b[2J\\ud800\\udc00\\udfff\\u0000b","examples":[{"call_id":"c\\u009b1"}]}],"by_peer":[{"peer":"p|q","count":2}],"by_direction":{"in":1}}' >"$seed/json/hostile"
+printf '[{"a":[1,2.5e-3,true,false,null,"\\/"]}, {}]' >"$seed/json/values"
 
 # ---- regression inputs saved from earlier runs ----
 rc=0
