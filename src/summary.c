@@ -52,6 +52,7 @@ struct summary {
 	uint64_t other_peers;
 	uint64_t dir[3]; /* in, out, unknown */
 	struct buf cause, action, norm;
+	struct buf esc; /* a text as kept: the summary keeps them escaped */
 };
 
 struct summary *summary_new(void)
@@ -83,6 +84,7 @@ void summary_free(struct summary *s)
 	buf_free(&s->cause);
 	buf_free(&s->action);
 	buf_free(&s->norm);
+	buf_free(&s->esc);
 	free(s);
 }
 
@@ -118,6 +120,14 @@ static char *dup_esc(const char *p, size_t n)
 
 	esc_text(&b, p, n, 0);
 	return b.p ? b.p : xstrdup("");
+}
+
+/* P..P+N as the summary keeps texts, in S's scratch buffer. */
+static const char *kept(struct summary *s, const char *p, size_t n)
+{
+	buf_clear(&s->esc);
+	esc_text(&s->esc, p, n, 0);
+	return s->esc.p ? s->esc.p : "";
 }
 
 void summary_add(struct summary *s, const struct event *ev)
@@ -186,16 +196,13 @@ void summary_add(struct summary *s, const struct event *ev)
 			g->gen = GEN_UNKNOWN; /* mixed */
 		times_widen(&g->when, t, t);
 		if (g->nex < MAX_EXAMPLES) {
+			const char *id = kept(s, ev->call_id.p, ev->call_id.n);
 			int k, seen = 0;
 
 			for (k = 0; k < g->nex; k++)
-				if (strlen(g->ex_id[k]) == ev->call_id.n &&
-				    memcmp(g->ex_id[k], ev->call_id.p,
-				           ev->call_id.n) == 0)
-					seen = 1;
+				seen |= strcmp(g->ex_id[k], id) == 0;
 			if (!seen) {
-				g->ex_id[g->nex] =
-				    dup_esc(ev->call_id.p, ev->call_id.n);
+				g->ex_id[g->nex] = xstrdup(id);
 				g->ex_guid[g->nex] =
 				    ev->guid.n ? dup_esc(ev->guid.p, ev->guid.n)
 				               : NULL;
@@ -204,15 +211,16 @@ void summary_add(struct summary *s, const struct event *ev)
 		}
 	}
 	if (ev->peer[0]) {
+		const char *name = kept(s, ev->peer, strlen(ev->peer));
 		struct peer *pp = NULL;
 
 		for (i = 0; i < s->np; i++)
-			if (strcmp(s->p[i].name, ev->peer) == 0)
+			if (strcmp(s->p[i].name, name) == 0)
 				pp = &s->p[i];
 		if (pp == NULL && s->np < MAX_PEERS) {
 			s->p = xrealloc(s->p, (s->np + 1) * sizeof(*s->p));
 			pp = &s->p[s->np++];
-			pp->name = dup_esc(ev->peer, strlen(ev->peer));
+			pp->name = xstrdup(name);
 			pp->count = 0;
 		}
 		if (pp)
@@ -743,6 +751,15 @@ static const char *jstr(const struct jv *o, const char *k)
 	return v && v->t == J_STR ? v->str : NULL;
 }
 
+/* A string member as the summary keeps its texts: safe for a terminal
+ * (what sipwhy wrote is so already, and stays as it was). */
+static char *jdup(const struct jv *o, const char *k)
+{
+	const char *s = jstr(o, k);
+
+	return s ? dup_esc(s, strlen(s)) : xstrdup("");
+}
+
 static void jtime(const struct jv *o, const char *k, struct logtime *t)
 {
 	const char *s = jstr(o, k);
@@ -815,16 +832,14 @@ int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why)
 			g->status = status;
 			g->ms_code = ms;
 			g->q850 = q;
-			g->phrase = xstrdup(phrase);
+			g->phrase = dup_esc(phrase, strlen(phrase));
 			g->norm = xstrdup(s->norm.p ? s->norm.p : "");
 			g->gen = gen && strcmp(gen, "microsoft") == 0
 			             ? GEN_MICROSOFT
 			         : gen && strcmp(gen, "sbc") == 0 ? GEN_SBC
 			                                          : GEN_UNKNOWN;
-			g->action = xstrdup(
-			    jstr(gj, "action") ? jstr(gj, "action") : "");
-			g->doc =
-			    jstr(gj, "doc") ? xstrdup(jstr(gj, "doc")) : NULL;
+			g->action = jdup(gj, "action");
+			g->doc = jstr(gj, "doc") ? jdup(gj, "doc") : NULL;
 		} else if (!gen || strcmp(gen, gen_name(g->gen)) != 0) {
 			g->gen = GEN_UNKNOWN; /* mixed */
 		}
@@ -839,12 +854,14 @@ int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why)
 
 			if (id == NULL || g->nex == MAX_EXAMPLES)
 				continue;
+			id = kept(s, id, strlen(id));
 			for (m = 0; m < g->nex; m++)
 				seen |= strcmp(g->ex_id[m], id) == 0;
 			if (seen)
 				continue;
 			g->ex_id[g->nex] = xstrdup(id);
-			g->ex_guid[g->nex] = guid ? xstrdup(guid) : NULL;
+			g->ex_guid[g->nex] =
+			    guid ? dup_esc(guid, strlen(guid)) : NULL;
 			g->nex++;
 		}
 	}
@@ -854,6 +871,7 @@ int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why)
 
 		if (name == NULL)
 			continue;
+		name = kept(s, name, strlen(name));
 		for (j = 0; j < s->np; j++)
 			if (strcmp(s->p[j].name, name) == 0)
 				pp = &s->p[j];

@@ -197,6 +197,25 @@ grep -qF "$tmp/bad1.json: error: not a sipwhy summary: calls is not a count" "$t
 	ok || no "merge names the member it refuses: $(cat "$tmp/err")"
 "$bin" -s json merge "$tmp/part2.json" >"$tmp/merged.2"
 cmp -s "$tmp/out" "$tmp/merged.2" && ok || no "merge: a refused summary adds nothing"
+# the summary keeps texts escaped for a terminal, and groups them so: a
+# peer with a control byte in it is one peer, however often it fails
+sed 's/52\.114\.20\.35:5061/52.114.20.35\x1b:5061/g' $fx/audiocodes-viewer.log >"$tmp/escpeer.log"
+"$bin" -o summary -s json "$tmp/escpeer.log" >"$tmp/escpeer.json"
+jq -e '[.by_peer[] | select(.peer | startswith("52.114.20.35"))] | length == 1 and .[0].count == 2 and .[0].peer == "52.114.20.35\\x1b:5061"' "$tmp/escpeer.json" >/dev/null &&
+	ok || no "summary: a peer with an escape is one peer: $(jq -c .by_peer "$tmp/escpeer.json")"
+"$bin" -s json merge "$tmp/escpeer.json" | cmp -s - "$tmp/escpeer.json" && ok || no "merge: escaped texts merge to themselves"
+# what merge reads is made safe as a run's own texts are
+printf '%s\n' '{"event":"summary","failed":1,"groups":[{"status":480,"count":1,"phrase":"a\u001b]0;x\u0007\u009b2J\ud800","action":"b\u001b[2J","doc":"c\r","examples":[{"call_id":"d\u001b[1m"}]}],"by_peer":[{"peer":"e\u0007","count":1}]}' >"$tmp/hostile.json"
+for s in text markdown json; do
+	"$bin" -s $s merge "$tmp/hostile.json" >"$tmp/hm.$s"
+	if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$tmp/hm.$s" ||
+		grep -q "$(printf '\302[\200-\237]')" "$tmp/hm.$s" || ! iconv -f UTF-8 -t UTF-8 "$tmp/hm.$s" >/dev/null 2>&1; then
+		no "merge -s $s: control bytes or invalid UTF-8 from the JSON: $(cat -v "$tmp/hm.$s" | head -5)"
+	else
+		ok
+	fi
+done
+grep -qF 'a\x1b]0;x\x07\xc2\x9b2J' "$tmp/hm.text" && ok || no "merge: escapes shown: $(cat "$tmp/hm.text")"
 
 # one call's story: every message of all its legs, a ladder, the reasons
 f=$fx/audiocodes-oneline.log
