@@ -68,6 +68,10 @@ void diag_warn(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void diag_error(const char *where, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "sipwhy: " and the message, made safe like the others, counted as
+ * nothing: usage errors and the loaders' reports, whose callers decide
+ * the exit status.  No line end in FMT. */
+void diag_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 int diag_errors(void); /* number of diag_error calls so far */
 /* Diagnostics written later, in their place among another thread's: between

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "util.h"
 
 /* Match limits keep a catastrophic user regex from hanging a run. */
@@ -154,8 +155,8 @@ static int rx_compile(struct rx *rx, const char *src, const char *file,
 	rx->src = xstrdup(src);
 	if (rx->code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		fprintf(stderr, "%s: %s:%u: error: regex at offset %zu: %s\n",
-		        progname, file, lineno, (size_t)off, (char *)msg);
+		diag_say("%s:%u: error: regex at offset %zu: %s", file, lineno,
+		         (size_t)off, (char *)msg);
 		return -1;
 	}
 	for (i = 0; i < RXG_N; i++) {
@@ -257,6 +258,16 @@ static void set_str(char **dst, const char *v)
 {
 	free(*dst);
 	*dst = xstrdup(v);
+}
+
+/* A name or description is shown: kept escaped like a log's text. */
+static void set_text(char **dst, const char *v)
+{
+	struct buf b = {0};
+
+	esc_text(&b, v, strlen(v), 0);
+	free(*dst);
+	*dst = b.p ? b.p : xstrdup("");
 }
 
 /* Which byte of a literal to look for first: log text is mostly letters,
@@ -449,9 +460,11 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 			val++;
 #define ERR(...)                                                               \
 	do {                                                                   \
-		fprintf(stderr, "%s: %s:%u: error: ", progname, file, lineno); \
-		fprintf(stderr, __VA_ARGS__);                                  \
-		fputc('\n', stderr);                                           \
+		struct buf why_ = {0};                                         \
+                                                                               \
+		buf_printf(&why_, __VA_ARGS__);                                \
+		diag_say("%s:%u: error: %s", file, lineno, why_.p);            \
+		buf_free(&why_);                                               \
 		bad = 1;                                                       \
 	} while (0)
 		if (*val == '\0') {
@@ -463,9 +476,9 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 				ERR("name '%s': use lower-case letters, digits "
 				    "and - _ .",
 				    val);
-			set_str(&f->name, val);
+			set_text(&f->name, val);
 		} else if (strcmp(key, "description") == 0) {
-			set_str(&f->description, val);
+			set_text(&f->description, val);
 		} else if (strcmp(key, "priority") == 0) {
 			char *e;
 			long v = strtol(val, &e, 10);
@@ -542,13 +555,11 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 		free(line);
 	}
 	if (!bad && f->name == NULL) {
-		fprintf(stderr, "%s: %s: error: no 'name' line\n", progname,
-		        file);
+		diag_say("%s: error: no 'name' line", file);
 		bad = 1;
 	}
 	if (!bad && f->start.code == NULL) {
-		fprintf(stderr, "%s: %s: error: no 'start' line\n", progname,
-		        file);
+		diag_say("%s: error: no 'start' line", file);
 		bad = 1;
 	}
 	if (bad) {
@@ -572,8 +583,7 @@ static int read_file(const char *path, struct buf *b)
 	size_t n;
 
 	if (fp == NULL) {
-		fprintf(stderr, "%s: %s: error: %s\n", progname, path,
-		        strerror(errno));
+		diag_say("%s: error: %s", path, strerror(errno));
 		return -1;
 	}
 	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
@@ -591,8 +601,7 @@ int formats_load_dir(struct formats *fs, const char *dir)
 	int rc = 0;
 
 	if (d == NULL) {
-		fprintf(stderr, "%s: %s: error: %s\n", progname, dir,
-		        strerror(errno));
+		diag_say("%s: error: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {

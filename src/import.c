@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "esc.h"
 #include "util.h"
 
 #define DOC_BASE                                                               \
@@ -47,13 +48,21 @@ static void defect(struct importer *im, unsigned line, const char *fmt, ...)
 static void defect(struct importer *im, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
+	struct buf why = {0};
+	int n;
 
 	im->defects++;
-	fprintf(stderr, "%s: %s:%u: defect: ", progname, im->file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n > 0) {
+		buf_reserve(&why, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(why.p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	diag_say("%s:%u: defect: %s", im->file, line, why.p ? why.p : "");
+	buf_free(&why);
 }
 
 /* UTF-8 read as Windows-1252 and written again as UTF-8. */
@@ -295,8 +304,7 @@ static int read_article(struct importer *im, const char *path)
 	size_t first = im->n, i;
 
 	if (fp == NULL) {
-		fprintf(stderr, "%s: %s: error: %s\n", progname, path,
-		        strerror(errno));
+		diag_say("%s: error: %s", path, strerror(errno));
 		return -1;
 	}
 	im->file = path;
@@ -447,10 +455,20 @@ static int read_article(struct importer *im, const char *path)
 	return 0;
 }
 
+/* A table field: tabs and line ends are blanks there, and any other
+ * control character or invalid UTF-8 is written escaped, so the table
+ * loads and shows nothing raw (its paths, in the comment, too). */
 static void field(FILE *out, const char *s)
 {
+	struct buf b = {0}, e = {0};
+
 	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' ? ' ' : *s, out);
+		buf_addc(&b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+	esc_text(&e, b.p ? b.p : "", b.len, 0);
+	if (e.len)
+		fwrite(e.p, 1, e.len, out);
+	buf_free(&b);
+	buf_free(&e);
 }
 
 int import_articles(int npaths, char **paths, FILE *out)
@@ -491,8 +509,10 @@ int import_articles(int npaths, char **paths, FILE *out)
 				       x->code, x->file, x->line);
 		}
 	fprintf(out, "# Imported by sipwhy kb import from:");
-	for (i = 0; i < npaths; i++)
-		fprintf(out, " %s", paths[i]);
+	for (i = 0; i < npaths; i++) {
+		fputc(' ', out);
+		field(out, paths[i]);
+	}
 	fprintf(out, "\n# The cause and action columns hold the articles' "
 	             "own text: a local copy, not for redistribution.\n");
 	fprintf(out, "ms_code\tsip_code\tphrase\tgenerated_by\tcause\taction\t"
@@ -520,7 +540,9 @@ int import_articles(int npaths, char **paths, FILE *out)
 		field(out, cause.p);
 		fputc('\t', out);
 		field(out, act);
-		fprintf(out, "\t%s\t", e->doc);
+		fputc('\t', out);
+		field(out, e->doc);
+		fputc('\t', out);
 		if (e->body_code >= 0 && e->body_code != e->code)
 			fprintf(out, "%ld\theading and body codes differ",
 			        e->body_code);
@@ -539,7 +561,6 @@ int import_articles(int npaths, char **paths, FILE *out)
 	free(im.v);
 	if (rc == 0 && im.defects)
 		rc = 1;
-	fprintf(stderr, "%s: kb import: %zu entries, %d defects\n", progname,
-	        im.n, im.defects);
+	diag_say("kb import: %zu entries, %d defects", im.n, im.defects);
 	return rc;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
+
 #define MAX_COLS 16
 
 static void normalize(const char *p, size_t n, struct buf *out, int mask);
@@ -93,9 +95,31 @@ static long parse_long(const char *s, int *ok)
 	return v;
 }
 
+/* Table text is shown as it is kept: a control character or invalid
+ * UTF-8 in a table (anyone's -K directory) is kept escaped, as a log's
+ * text is, so nothing from a table reaches a terminal raw either. */
+static char *text_dup(const char *s)
+{
+	struct buf b = {0};
+
+	esc_text(&b, s, strlen(s), 0);
+	return b.p ? b.p : xstrdup("");
+}
+
+static int is_plain(const char *s)
+{
+	struct buf b = {0};
+	int same;
+
+	esc_text(&b, s, strlen(s), 0);
+	same = strcmp(b.p ? b.p : "", s) == 0;
+	buf_free(&b);
+	return same;
+}
+
 static char *dup_or_null(const char *s)
 {
-	return *s ? xstrdup(s) : NULL;
+	return *s ? text_dup(s) : NULL;
 }
 
 static void ms_free(struct ms_entry *e)
@@ -167,9 +191,11 @@ static int load(struct kb *kb, const char *table, const char *file,
 	}
 #define ERR(...)                                                               \
 	do {                                                                   \
-		fprintf(stderr, "%s: %s:%u: error: ", progname, file, lineno); \
-		fprintf(stderr, __VA_ARGS__);                                  \
-		fputc('\n', stderr);                                           \
+		struct buf why_ = {0};                                         \
+                                                                               \
+		buf_printf(&why_, __VA_ARGS__);                                \
+		diag_say("%s:%u: error: %s", file, lineno, why_.p);            \
+		buf_free(&why_);                                               \
 		bad = 1;                                                       \
 	} while (0)
 	while (p < end) {
@@ -220,6 +246,11 @@ static int load(struct kb *kb, const char *table, const char *file,
 			free(line);
 			continue;
 		}
+		for (i = 0; strict && i < r.ncol; i++)
+			if (!is_plain(r.col[i]))
+				ERR("column '%s' holds a control character or "
+				    "invalid UTF-8 (kept escaped)",
+				    names[i]);
 #define COL(name)                                                              \
 	(col_index(names, nnames, name) >= 0                                   \
 	     ? r.col[col_index(names, nnames, name)]                           \
@@ -264,7 +295,7 @@ static int load(struct kb *kb, const char *table, const char *file,
 			if (strict && *COL("doc") &&
 			    strncmp(COL("doc"), "https://", 8) != 0)
 				ERR("doc is not an https:// address");
-			e.phrase = xstrdup(COL("phrase"));
+			e.phrase = text_dup(COL("phrase"));
 			kb_normalize(e.phrase, strlen(e.phrase), &norm);
 			e.norm = xstrdup(norm.p ? norm.p : "");
 			normalize(e.phrase, strlen(e.phrase), &norm, 0);
@@ -335,7 +366,7 @@ static int load(struct kb *kb, const char *table, const char *file,
 				e = kb->sip[code] = xcalloc(1, sizeof(*e));
 			}
 			e->code = (int)code;
-			e->phrase = xstrdup(COL("phrase"));
+			e->phrase = text_dup(COL("phrase"));
 			e->rfc = dup_or_null(COL("rfc"));
 			e->meaning = dup_or_null(COL("meaning"));
 			e->action = dup_or_null(COL("action"));
@@ -368,7 +399,7 @@ static int load(struct kb *kb, const char *table, const char *file,
 				e = kb->q850[cause] = xcalloc(1, sizeof(*e));
 			}
 			e->cause = (int)cause;
-			e->name = xstrdup(COL("name"));
+			e->name = text_dup(COL("name"));
 			e->sip = oks ? (int)sip : 0;
 			e->meaning = dup_or_null(COL("meaning"));
 			e->action = dup_or_null(COL("action"));
@@ -378,8 +409,7 @@ static int load(struct kb *kb, const char *table, const char *file,
 	}
 #undef ERR
 	if (nnames == 0 && !bad) {
-		fprintf(stderr, "%s: %s: error: no header row\n", progname,
-		        file);
+		diag_say("%s: error: no header row", file);
 		bad = 1;
 	}
 	for (i = 0; i < nnames; i++)
@@ -418,8 +448,8 @@ static int load_dir(struct kb *kb, const char *dir, int strict, int *nfiles)
 		fp = fopen(path.p, "rb");
 		if (fp == NULL) {
 			if (errno != ENOENT) {
-				fprintf(stderr, "%s: %s: error: %s\n", progname,
-				        path.p, strerror(errno));
+				diag_say("%s: error: %s", path.p,
+				         strerror(errno));
 				rc = -1;
 			}
 			buf_free(&path);

@@ -96,8 +96,7 @@ static int load_dir(const char *dir, struct formats *fs, struct kb *kb,
 
 	if (!is_dir(dir)) {
 		if (required)
-			fprintf(stderr, "%s: %s: error: not a directory\n",
-			        progname, dir);
+			diag_say("%s: error: not a directory", dir);
 		return required ? -1 : 0;
 	}
 	if (kb_load_dir(kb, dir) < 0)
@@ -118,11 +117,10 @@ static int load_patterns(const char **user, size_t nuser, struct formats *fs,
 	int rc = 0;
 
 	if (ship == NULL && nuser == 0 && (env == NULL || *env == '\0')) {
-		fprintf(stderr,
-		        "%s: error: cannot find the patterns directory (looked "
-		        "in %s and beside the program); use -K DIR or "
-		        "SIPWHY_PATTERNS\n",
-		        progname, SIPWHY_DATADIR);
+		diag_say("error: cannot find the patterns directory (looked "
+		         "in %s and beside the program); use -K DIR or "
+		         "SIPWHY_PATTERNS",
+		         SIPWHY_DATADIR);
 		return -1;
 	}
 	if (ship && load_dir(ship, fs, kb, 1) < 0)
@@ -141,8 +139,7 @@ static int load_patterns(const char **user, size_t nuser, struct formats *fs,
 		if (load_dir(user[i], fs, kb, 1) < 0)
 			rc = -1;
 	if (rc == 0 && fs->n == 0) {
-		fprintf(stderr, "%s: error: no log formats were loaded\n",
-		        progname);
+		diag_say("error: no log formats were loaded");
 		rc = -1;
 	}
 	return rc;
@@ -193,8 +190,7 @@ static int cmd_kb_check(int ndirs, char **dirs, const char **user, size_t nuser)
 
 		memset(&kb, 0, sizeof(kb));
 		if (!is_dir(list[i])) {
-			fprintf(stderr, "%s: %s: error: not a directory\n",
-			        progname, list[i]);
+			diag_say("%s: error: not a directory", list[i]);
 			rc = 1;
 			continue;
 		}
@@ -212,8 +208,7 @@ static int cmd_kb_check(int ndirs, char **dirs, const char **user, size_t nuser)
 		kb_free(&kb);
 	}
 	if (n == 0) {
-		fprintf(stderr, "%s: kb check: no patterns directory\n",
-		        progname);
+		diag_say("kb check: no patterns directory");
 		rc = 2;
 	}
 	printf("kb check: %s\n",
@@ -297,10 +292,8 @@ static int cmd_call(const struct run_opts *o, const struct formats *fs,
 	FILE *null = fopen("/dev/null", "w");
 
 	if (n == 0) {
-		fprintf(stderr,
-		        "%s: --call reads its inputs twice: give files, "
-		        "not the standard input\n",
-		        progname);
+		diag_say("--call reads its inputs twice: give files, "
+		         "not the standard input");
 		story_free(st);
 		if (null)
 			fclose(null);
@@ -314,10 +307,8 @@ static int cmd_call(const struct run_opts *o, const struct formats *fs,
 			struct input *in;
 
 			if (strcmp(files[i], "-") == 0) {
-				fprintf(stderr,
-				        "%s: --call: the standard input "
-				        "cannot be read twice\n",
-				        progname);
+				diag_say("--call: the standard input "
+				         "cannot be read twice");
 				continue;
 			}
 			if ((in = input_open(files[i])) == NULL)
@@ -333,8 +324,7 @@ static int cmd_call(const struct run_opts *o, const struct formats *fs,
 	if (null)
 		fclose(null);
 	if (story_print(st, stdout, o->summary == SUM_MARKDOWN) == 0) {
-		fprintf(stderr, "%s: no message of the call %s was found\n",
-		        progname, id);
+		diag_say("no message of the call %s was found", id);
 		story_free(st);
 		return 2;
 	}
@@ -430,8 +420,7 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "summary") == 0)
 				o.mode = OUT_SUMMARY;
 			else {
-				fprintf(stderr, "%s: -o: unknown output '%s'\n",
-				        progname, optarg);
+				diag_say("-o: unknown output '%s'", optarg);
 				usage(stderr);
 				return 2;
 			}
@@ -448,9 +437,7 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "none") == 0)
 				o.summary = SUM_NONE;
 			else {
-				fprintf(stderr,
-				        "%s: -s: unknown summary '%s'\n",
-				        progname, optarg);
+				diag_say("-s: unknown summary '%s'", optarg);
 				usage(stderr);
 				return 2;
 			}
@@ -486,12 +473,10 @@ int main(int argc, char **argv)
 			if (filter_time(optarg, o.year ? o.year : this_year(),
 			                c == 1001 ? &o.filter.since
 			                          : &o.filter.until) < 0) {
-				fprintf(stderr,
-				        "%s: --%s: give a time such as "
-				        "2025-11-21T08:31:27 or 'Nov 21 "
-				        "08:31:27'\n",
-				        progname,
-				        c == 1001 ? "since" : "until");
+				diag_say("--%s: give a time such as "
+				         "2025-11-21T08:31:27 or 'Nov 21 "
+				         "08:31:27'",
+				         c == 1001 ? "since" : "until");
 				return 2;
 			}
 			break;
@@ -503,16 +488,17 @@ int main(int argc, char **argv)
 			                : c == 1004 ? 'm'
 			                            : 'k',
 			                optarg) < 0) {
-				fprintf(stderr, "%s: --%s: %s\n", progname,
-				        c == 1003   ? "status"
-				        : c == 1004 ? "ms-code"
-				                    : "kind",
-				        c == 1003 ? "give statuses or classes, "
-				                    "such as 4xx,503"
-				        : c == 1004 ? "give Microsoft codes, "
-				                      "such as 560487,10037"
-				                    : "give failed, canceled, "
-				                      "timeout or dropped");
+				diag_say("--%s: %s",
+				         c == 1003   ? "status"
+				         : c == 1004 ? "ms-code"
+				                     : "kind",
+				         c == 1003
+				             ? "give statuses or classes, "
+				               "such as 4xx,503"
+				         : c == 1004 ? "give Microsoft codes, "
+				                       "such as 560487,10037"
+				                     : "give failed, canceled, "
+				                       "timeout or dropped");
 				return 2;
 			}
 			break;
@@ -530,10 +516,8 @@ int main(int argc, char **argv)
 			long v = strtol(optarg, &e, 10);
 
 			if (*e || v < 1 || v > 86400) {
-				fprintf(stderr,
-				        "%s: --summary-every: give seconds, "
-				        "1 to 86400\n",
-				        progname);
+				diag_say("--summary-every: give seconds, "
+				         "1 to 86400");
 				return 2;
 			}
 			fo.summary_every = (int)v;
@@ -565,15 +549,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.mode == OUT_SUMMARY && o.summary == SUM_NONE) {
-		fprintf(stderr, "%s: -o summary with -s none prints nothing\n",
-		        progname);
+		diag_say("-o summary with -s none prints nothing");
 		return 2;
 	}
 	if (o.mode == OUT_JSON && summary_set && o.summary == SUM_TEXT) {
-		fprintf(stderr,
-		        "%s: -o json ends with a JSON summary; use -s json or "
-		        "-s none\n",
-		        progname);
+		diag_say("-o json ends with a JSON summary; use -s json or "
+		         "-s none");
 		return 2;
 	}
 	o.tty = isatty(STDOUT_FILENO);
@@ -594,10 +575,8 @@ int main(int argc, char **argv)
 	    strcmp(argv[optind + 1], "import") == 0) {
 		free(user);
 		if (optind + 2 == argc) {
-			fprintf(stderr,
-			        "%s: kb import: give the article files "
-			        "(Markdown)\n",
-			        progname);
+			diag_say("kb import: give the article files "
+			         "(Markdown)");
 			return 2;
 		}
 		status = import_articles(argc - optind - 2, argv + optind + 2,
@@ -606,10 +585,8 @@ int main(int argc, char **argv)
 		return status;
 	}
 	if (optind < argc && strcmp(argv[optind], "kb") == 0) {
-		fprintf(stderr,
-		        "%s: kb: use 'sipwhy kb check [dir ...]' or 'sipwhy kb "
-		        "import article.md ...'\n",
-		        progname);
+		diag_say("kb: use 'sipwhy kb check [dir ...]' or 'sipwhy kb "
+		         "import article.md ...'");
 		free(user);
 		return 2;
 	}
@@ -622,10 +599,8 @@ int main(int argc, char **argv)
 	free(user);
 	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
 		if (optind + 1 == argc) {
-			fprintf(stderr,
-			        "%s: explain: give a code, such as 560487, "
-			        "480, q850:31, 480/10037 or a phrase\n",
-			        progname);
+			diag_say("explain: give a code, such as 560487, "
+			         "480, q850:31, 480/10037 or a phrase");
 			status = 2;
 		} else {
 			status = explain_args(&kb, argc - optind - 1,
@@ -637,8 +612,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
 		if (o.summary == SUM_NONE) {
-			fprintf(stderr, "%s: merge: -s none prints nothing\n",
-			        progname);
+			diag_say("merge: -s none prints nothing");
 			return 2;
 		}
 		o.mode = OUT_SUMMARY;
@@ -657,9 +631,8 @@ int main(int argc, char **argv)
 	}
 	if (o.format && formats_find(&fs, o.format) == NULL &&
 	    strcmp(o.format, EXPORT_FORMAT) != 0) {
-		fprintf(stderr,
-		        "%s: -F: unknown format '%s' (see 'sipwhy formats')\n",
-		        progname, o.format);
+		diag_say("-F: unknown format '%s' (see 'sipwhy formats')",
+		         o.format);
 		formats_free(&fs);
 		kb_free(&kb);
 		return 2;

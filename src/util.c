@@ -42,10 +42,12 @@ static void vdiag(const char *level, const char *where, const char *fmt,
 
 	if (!held_diags)
 		flush_output();
-	if (where)
+	if (where && level)
 		buf_printf(&raw, "%s: %s: %s: ", progname, where, level);
-	else
+	else if (level)
 		buf_printf(&raw, "%s: %s: ", progname, level);
+	else
+		buf_printf(&raw, "%s: ", progname);
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
@@ -72,6 +74,15 @@ void diag_warn(const char *where, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	vdiag("warning", where, fmt, ap);
+	va_end(ap);
+}
+
+void diag_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 

@@ -405,6 +405,40 @@ for want in "microsoft.tsv:1: error: unknown column 'colour'" \
 	grep -qF "$want" "$tmp/err" && ok || no "kb check: missing '$want'"
 done
 
+# text from tables, format files, articles and arguments reaches the
+# terminal escaped, as a log's does: a -K table's phrase and action in
+# explain, a format's description, kb check, kb import's defects, and a
+# usage error quoting its argument
+esc=$(printf '\033')
+mkdir -p "$tmp/escdir/formats"
+printf 'ms_code\tsip_code\tphrase\tgenerated_by\tcause\taction\tdoc\n599001\t499\tGadget %s]0;t\007 busy\tmicrosoft\tc\tWait %s[31m\thttps://x\n' "$esc" "$esc" >"$tmp/escdir/microsoft.tsv"
+sed "s/^description .*/description  shown $esc[2J here/" patterns/formats/generic.fmt >"$tmp/escdir/formats/generic.fmt"
+"$bin" -K "$tmp/escdir" explain 599001 >"$tmp/e" 2>&1
+grep -qF 'Gadget \x1b]0;t\x07 busy' "$tmp/e" && grep -qF 'action: Wait \x1b[31m' "$tmp/e" && ! grep -q "$esc" "$tmp/e" &&
+	ok || no "explain: a table's text escaped: $(cat -v "$tmp/e")"
+"$bin" -K "$tmp/escdir" formats >"$tmp/e" 2>&1
+grep -qF 'shown \x1b[2J here' "$tmp/e" && ! grep -q "$esc" "$tmp/e" && ok || no "formats: a description escaped: $(cat -v "$tmp/e")"
+status 1 "kb check: a control character in a table" "$bin" kb check "$tmp/escdir"
+grep -qF "microsoft.tsv:2: error: column 'phrase' holds a control character or invalid UTF-8 (kept escaped)" "$tmp/err" &&
+	grep -qF "microsoft.tsv:2: error: column 'action' holds" "$tmp/err" && ! grep -q "$esc" "$tmp/err" &&
+	ok || no "kb check: control characters located: $(cat -v "$tmp/err")"
+mkdir -p "$tmp/escart"
+printf '# SIP response code 499\n\n## 599001 499 Gadget busy\n\n- Microsoft response code: **599001**\n- SIP response code: **499**\n- Error message: **Other %s[2J thing**\n- Suggested actions:\n  - Wait.\n' "$esc" >"$tmp/escart/microsoft-sip-response-codes-499.md"
+status 1 "kb import: a defect quoting an escape" "$bin" kb import "$tmp/escart/microsoft-sip-response-codes-499.md"
+grep -qF 'the error message "Other \x1b[2J thing" differs' "$tmp/err" && ! grep -q "$esc" "$tmp/err" &&
+	ok || no "kb import: the defect escaped: $(cat -v "$tmp/err")"
+# a tab or a line end in an article's name still makes a table that loads
+nl='
+'
+tab=$(printf '\t')
+mkdir -p "$tmp/escart/k"
+cp "$tmp/escart/microsoft-sip-response-codes-499.md" "$tmp/escart/odd${tab}name${nl}x-microsoft-sip-response-codes-499.md"
+"$bin" kb import "$tmp/escart/odd${tab}name${nl}x-microsoft-sip-response-codes-499.md" >"$tmp/escart/k/microsoft.tsv" 2>/dev/null
+"$bin" -K "$tmp/escart/k" explain 599001 >"$tmp/e" 2>&1 && grep -q '^Microsoft code 599001 with SIP 499: Gadget busy' "$tmp/e" &&
+	ok || no "kb import: an odd file name breaks the table: $(cat -v "$tmp/e" | head -3)"
+status 2 "-o with an escape" "$bin" -o "x$esc]0;t" $fx/generic.log
+grep -qF "unknown output 'x\x1b]0;t'" "$tmp/err" && ! grep -q "$esc" "$tmp/err" && ok || no "-o: the argument escaped: $(cat -v "$tmp/err")"
+
 # kb import: articles in Microsoft's Markdown shape become a table, and
 # every kind of defect is reported where it is
 status 1 "kb import reports defects" "$bin" kb import tests/articles/microsoft-sip-response-codes-499.md tests/articles/microsoft-sip-response-codes-498.md
