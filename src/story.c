@@ -149,9 +149,9 @@ void story_add(struct story *st, const struct record *rec,
 	} else if (rec->dir == DIR_IN) {
 		s->from = safe(rec->peer[0] ? rec->peer : "peer",
 		               strlen(rec->peer[0] ? rec->peer : "peer"));
-		s->to = xstrdup(local);
+		s->to = safe(local, strlen(local));
 	} else if (rec->dir == DIR_OUT) {
-		s->from = xstrdup(local);
+		s->from = safe(local, strlen(local));
 		s->to = safe(rec->peer[0] ? rec->peer : "peer",
 		             strlen(rec->peer[0] ? rec->peer : "peer"));
 	} else {
@@ -166,8 +166,8 @@ void story_add(struct story *st, const struct record *rec,
 	}
 	s->label = b.p;
 	memset(&b, 0, sizeof(b));
-	buf_printf(&b, "%s line %llu", file,
-	           (unsigned long long)rec->first_line);
+	esc_text(&b, file, strlen(file), 0);
+	buf_printf(&b, " line %llu", (unsigned long long)rec->first_line);
 	s->where = b.p;
 	memset(&b, 0, sizeof(b));
 	/* the SIP text from its start line on, made safe */
@@ -272,12 +272,81 @@ static void mermaid(struct story *st, FILE *out)
 		fprintf(out,
 		        "    P%d->>P%d: ", col_of(cols, &nc, st->m[k].from),
 		        col_of(cols, &nc, st->m[k].to));
-		/* ';' and '#' have meanings in Mermaid messages */
+		/* ';' and '#' have meanings in Mermaid messages, and a
+		   backtick could end its block */
 		for (l = st->m[k].label; *l; l++)
-			fputc(*l == ';' || *l == '#' ? ',' : *l, out);
+			fputc(*l == ';' || *l == '#' ? ','
+			      : *l == '`'            ? '\''
+			                             : *l,
+			      out);
 		fputc('\n', out);
 	}
 	fputs("```\n", out);
+}
+
+/* S (a Call-ID, or the argument given) made safe for a terminal. */
+static void put_safe(FILE *out, const char *s)
+{
+	struct buf b = {0};
+
+	esc_text(&b, s, strlen(s), 0);
+	if (b.len)
+		fwrite(b.p, 1, b.len, out);
+	buf_free(&b);
+}
+
+/* The longest run of backticks in S, so that a Markdown code span or
+ * block around S is fenced with more and S cannot end it. */
+static int ticks(const char *s)
+{
+	int run = 0, most = 0;
+
+	for (; *s; s++) {
+		run = *s == '`' ? run + 1 : 0;
+		if (run > most)
+			most = run;
+	}
+	return most;
+}
+
+static void fence(FILE *out, int n)
+{
+	while (n-- > 0)
+		fputc('`', out);
+}
+
+/* S as a Markdown code span: `S`, or ``S`` and so on when S has
+ * backticks, with blanks inside when it starts or ends with one. */
+static void put_code(FILE *out, const char *s)
+{
+	struct buf b = {0};
+	int n;
+	const char *t;
+
+	esc_text(&b, s, strlen(s), 0);
+	t = b.p ? b.p : "";
+	n = ticks(t) + 1;
+	fence(out, n);
+	if (*t == '`' || (b.len && t[b.len - 1] == '`'))
+		fprintf(out, " %s ", t);
+	else
+		fputs(t, out);
+	fence(out, n);
+	buf_free(&b);
+}
+
+/* TEXT (made safe already, ending in a line end) as a fenced block. */
+static void put_block(FILE *out, const char *text)
+{
+	int n = ticks(text) + 1;
+
+	if (n < 3)
+		n = 3;
+	fence(out, n);
+	fputc('\n', out);
+	fputs(text, out);
+	fence(out, n);
+	fputc('\n', out);
 }
 
 size_t story_print(struct story *st, FILE *out, int markdown)
@@ -288,30 +357,38 @@ size_t story_print(struct story *st, FILE *out, int markdown)
 	if (st->n == 0)
 		return 0;
 	if (markdown) {
-		fprintf(out, "## The call `%s`\n\n", st->target);
-		fprintf(out, "Legs (Call-IDs):");
-		for (i = 0; i < st->nids; i++)
-			fprintf(out, " `%s`", st->ids[i]);
+		fputs("## The call ", out);
+		put_code(out, st->target);
+		fputs("\n\nLegs (Call-IDs):", out);
+		for (i = 0; i < st->nids; i++) {
+			fputc(' ', out);
+			put_code(out, st->ids[i]);
+		}
 		fputs("\n\n", out);
 		mermaid(st, out);
 		fputs("\n```\n", out);
 		ladder(st, out);
 		fputs("```\n", out);
 		for (k = 0; k < st->n; k++)
-			if (st->m[k].why)
-				fprintf(out, "\n### %s (%s)\n\n```\n%s```\n",
-				        st->m[k].label, st->m[k].where,
-				        st->m[k].why);
+			if (st->m[k].why) {
+				fprintf(out, "\n### %s (%s)\n\n",
+				        st->m[k].label, st->m[k].where);
+				put_block(out, st->m[k].why);
+			}
 		fputs("\n### Messages\n", out);
-		for (k = 0; k < st->n; k++)
-			fprintf(out, "\n%s %s -> %s (%s)\n\n```\n%s```\n",
-			        st->m[k].time, st->m[k].from, st->m[k].to,
-			        st->m[k].where, st->m[k].text);
+		for (k = 0; k < st->n; k++) {
+			fprintf(out, "\n%s %s -> %s (%s)\n\n", st->m[k].time,
+			        st->m[k].from, st->m[k].to, st->m[k].where);
+			put_block(out, st->m[k].text);
+		}
 	} else {
-		fprintf(out,
-		        "sipwhy: the call %s\n  legs (Call-IDs):", st->target);
-		for (i = 0; i < st->nids; i++)
-			fprintf(out, " %s", st->ids[i]);
+		fputs("sipwhy: the call ", out);
+		put_safe(out, st->target);
+		fputs("\n  legs (Call-IDs):", out);
+		for (i = 0; i < st->nids; i++) {
+			fputc(' ', out);
+			put_safe(out, st->ids[i]);
+		}
 		fputs("\n\n", out);
 		ladder(st, out);
 		for (k = 0; k < st->n; k++)

@@ -233,6 +233,20 @@ grep -q 'legs (Call-IDs): a93f9cc8-605f-433a-9072-2a26e0fad066 97494518048726492
 cmark-gfm "$tmp/story.md" 2>/dev/null | grep -q 'class="language-mermaid"' && grep -q 'P2->>P1: 403 Forbidden' "$tmp/story.md" &&
 	ok || no "--call -s markdown: a Mermaid sequence diagram"
 status 2 "--call: not found" "$bin" --call no-such-call $f
+# a story shows nothing raw: the file's name and a Call-ID with escapes;
+# and a body line of backticks does not end its Markdown block
+e=$(printf '\033')
+story="$tmp/call$e]0;x.log"
+printf 'INVITE sip:+1@h SIP/2.0\nCall-ID: f%s[1m`n\nCSeq: 1 INVITE\nContent-Length: 19\n\n```\n# Injected\n```\n\nSIP/2.0 480 Temporarily Unavailable\nCall-ID: f%s[1m`n\nCSeq: 1 INVITE\nContent-Length: 0\n\n' "$e" "$e" >"$story"
+for s in text markdown; do
+	"$bin" -s $s --call "f$e[1m\`n" "$story" >"$tmp/st.$s" 2>&1
+	! grep -q "$e" "$tmp/st.$s" && grep -qF 'f\x1b[1m`n' "$tmp/st.$s" && grep -qF 'call\x1b]0;x.log line 1' "$tmp/st.$s" &&
+		ok || no "--call -s $s: escapes shown, not sent: $(cat -v "$tmp/st.$s" | head -5)"
+done
+grep -qF '## The call ``f\x1b[1m`n``' "$tmp/st.markdown" && ok || no "--call -s markdown: a backtick in the Call-ID"
+if command -v cmark-gfm >/dev/null 2>&1; then
+	cmark-gfm "$tmp/st.markdown" | grep -q '<h1>Injected' && no "--call -s markdown: a body ended its block" || ok
+fi
 status 2 "--call: stdin cannot be read twice" "$bin" --call x - <$f
 
 # lossless: the annotated output minus marker lines is the input, plain or
