@@ -209,6 +209,8 @@ static void write_annotation(struct run *r, const struct event *ev)
 		               ? "the Reason text"
 		           : strcmp(ev->ms_source, "phrase") == 0
 		               ? "Microsoft's phrase"
+		           : strcmp(ev->ms_source, "export") == 0
+		               ? "the Teams call log's subcode"
 		               : "the 560 rule: the SBC answered");
 	} else if (ev->ncand > 1) {
 		buf_adds(&b, "; microsoft code ambiguous:");
