@@ -20,9 +20,10 @@
 #include "utf16.h"
 #include "util.h"
 
-#define CHUNK   (256 * 1024)
-#define DECODED (CHUNK / 2 * 3 + 16) /* a chunk of UTF-16 as UTF-8 */
-#define TICK_MS 100
+#define CHUNK           (256 * 1024)
+#define ROTATE_GRACE_MS 2000 /* an old file read on after a rotation */
+#define DECODED         (CHUNK / 2 * 3 + 16) /* a chunk of UTF-16 as UTF-8 */
+#define TICK_MS         100
 
 volatile sig_atomic_t follow_stop, follow_report;
 
@@ -62,6 +63,8 @@ struct follower {
 	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
 	long long quiet_ms;
+	long long replaced_ms; /* when a new file was seen at the path while
+	                          this one is open, 0 if none */
 	struct src s;
 };
 
@@ -180,11 +183,18 @@ static void look_again(struct follower *f, char *dec)
 	if (stat(f->path, &st) < 0)
 		return; /* renamed away, no new file yet: keep the old one */
 	if (st.st_dev != f->dev || st.st_ino != f->ino) {
-		/* the old file is drained (read returned 0): the new one is
-		   read from its start */
+		/* The writer may go on writing to the old file until it
+		   reopens (logrotate's postrotate signal comes after the
+		   rename): the old one is read until it has been quiet for
+		   ROTATE_GRACE_MS, then the new one from its start. */
+		if (f->replaced_ms == 0)
+			f->replaced_ms = now_ms();
+		if (now_ms() - f->replaced_ms < ROTATE_GRACE_MS)
+			return;
 		utf16_end(f, dec);
 		close(f->fd);
 		f->fd = -1;
+		f->replaced_ms = 0;
 		return;
 	}
 	if (st.st_size < f->off) {
@@ -222,6 +232,8 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 		return 0;
 	n = read(f->fd, chunk, CHUNK);
 	if (n > 0) {
+		if (f->replaced_ms)
+			f->replaced_ms = now_ms(); /* not quiet yet */
 		f->off += n;
 		feed(f, chunk, (size_t)n, dec);
 		return 1;
@@ -276,9 +288,12 @@ void follow_run(struct run *r, int npaths, char **paths,
 		}
 		if (live == 0)
 			break;
+		/* nobody reads what follows (a closed pipe, with SIGPIPE
+		   ignored): stop, as tail does, instead of reading on */
+		if ((got && fflush(r->out) != 0) || ferror(r->out))
+			break;
 		if (got) {
 			last = now_ms();
-			fflush(r->out);
 			continue;
 		}
 		if (now_ms() - last >= fo->idle_ms)
