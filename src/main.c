@@ -552,6 +552,11 @@ int main(int argc, char **argv)
 		diag_say("-o summary with -s none prints nothing");
 		return 2;
 	}
+	if (call && follow) {
+		diag_say("--call reads whole files twice: it cannot follow "
+		         "(-f)");
+		return 2;
+	}
 	if (o.mode == OUT_JSON && summary_set && o.summary == SUM_TEXT) {
 		diag_say("-o json ends with a JSON summary; use -s json or "
 		         "-s none");

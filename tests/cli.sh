@@ -233,6 +233,8 @@ grep -q 'legs (Call-IDs): a93f9cc8-605f-433a-9072-2a26e0fad066 97494518048726492
 cmark-gfm "$tmp/story.md" 2>/dev/null | grep -q 'class="language-mermaid"' && grep -q 'P2->>P1: 403 Forbidden' "$tmp/story.md" &&
 	ok || no "--call -s markdown: a Mermaid sequence diagram"
 status 2 "--call: not found" "$bin" --call no-such-call $f
+status 2 "--call with -f" "$bin" -f --call x $f
+grep -qF -- "--call reads whole files twice: it cannot follow (-f)" "$tmp/err" && ok || no "--call -f: said why"
 # a story shows nothing raw: the file's name and a Call-ID with escapes;
 # and a body line of backticks does not end its Markdown block
 e=$(printf '\033')
