@@ -524,6 +524,10 @@ static void export_line(struct src *s, const struct line *l)
 }
 
 #define TIMER_B (32LL * 1000000) /* RFC 3261 section 17.1.1.2: 64*T1 */
+/* An SBC that forwarded the INVITE answers it when its own Timer B ends
+ * on the next hop, a little after 32 s from where the INVITE came in: an
+ * answer up to 2 s late is still an answer, not a timeout as well. */
+#define TIMER_B_WAIT (TIMER_B + 2LL * 1000000)
 
 /* An INVITE the log went on past for more than Timer B without a final
  * response: a failure with no response to show. */
@@ -854,7 +858,7 @@ static void deliver_record(struct src *s, const struct record *rec)
 	handle_record(s, rec);
 	if (now > r->last_time)
 		r->last_time = now;
-	calls_expire(r->calls, now, TIMER_B, on_timeout, r);
+	calls_expire(r->calls, now, TIMER_B_WAIT, on_timeout, r);
 }
 
 /* ---- the second thread: records and noise lines, in order ----
@@ -1441,6 +1445,6 @@ void run_summary(struct run *r)
 void run_finish(struct run *r)
 {
 	/* INVITEs the log went on past by more than Timer B */
-	calls_expire(r->calls, r->last_time, TIMER_B, on_timeout, r);
+	calls_expire(r->calls, r->last_time, TIMER_B_WAIT, on_timeout, r);
 	run_summary(r);
 }

@@ -139,6 +139,16 @@ jqall '.kind=="timeout"' '.cause | test("provisional response \\(183\\).*Timer C
 "$bin" --year 2025 "$tmp/ring.log" | awk '/^Call-ID: o[23]/ { o[$2] = NR } /^\[sipwhy\] TIMEOUT/ { t = NR }
 	END { exit !(t > o["o3"] && o["o3"] > o["o2"]) }' &&
 	ok || no "timeout: reported where the log passed 3 minutes after the 183"
+# the SBC answers an INVITE when Timer B ends on its next hop, a moment
+# after 32 s: that answer is the failure, with no timeout besides
+{
+	rec 10:00:00.000 'received from' 'INVITE sip:+1555@h SIP/2.0' 'Call-ID: fwd' 'CSeq: 1 INVITE'
+	rec 10:00:32.400 'received from' 'OPTIONS sip:a SIP/2.0' 'Call-ID: o1' 'CSeq: 1 OPTIONS'
+	rec 10:00:32.500 'sent to' 'SIP/2.0 408 Request Timeout' 'Call-ID: fwd' 'CSeq: 1 INVITE'
+	rec 10:00:40.000 'received from' 'OPTIONS sip:a SIP/2.0' 'Call-ID: o2' 'CSeq: 1 OPTIONS'
+} >"$tmp/fwd.log"
+[ "$("$bin" --year 2025 -o json -s none "$tmp/fwd.log" | jq -s -c '[.[] | .kind]')" = '["failed"]' ] &&
+	ok || no "timeout: an answer just after 32 s is not a timeout too"
 sed 's/10:03:11.000/10:03:09.900/' "$tmp/ring.log" >"$tmp/ring2.log"
 status 0 "timeout: none before 3 minutes after the last provisional response" "$bin" --year 2025 "$tmp/ring2.log"
 
