@@ -285,7 +285,10 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		return V_NONE;
 	}
 	t = find_tx(k, cseq, meth, mlen, 1);
-	if (t->reported) {
+	/* the same final response again: retransmitted, or relayed by a
+	   proxy; another one is news (a proxy that failed over to another
+	   gateway, or forked) */
+	if (t->reported && t->final == m->status) {
 		*first_line = t->report_line;
 		return V_REPEAT;
 	}

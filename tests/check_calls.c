@@ -91,9 +91,11 @@ START_TEST(test_repeat)
 	ck_assert_verdict(resp(c, 20, &first, 480, "call-r", 1, "INVITE"), V_REPEAT);
 	ck_assert_uint_eq(first, 10);
 	first = 0;
-	/* relayed onward with another status: still the same failure */
-	ck_assert_verdict(resp(c, 30, &first, 503, "call-r", 1, "INVITE"), V_REPEAT);
-	ck_assert_uint_eq(first, 10);
+	/* another status for the same transaction is news: a proxy failed
+	   over to another gateway, or answered the caller its own way */
+	ck_assert_verdict(resp(c, 30, &first, 503, "call-r", 1, "INVITE"), V_FAILED);
+	ck_assert_verdict(resp(c, 35, &first, 503, "call-r", 1, "INVITE"), V_REPEAT);
+	ck_assert_uint_eq(first, 30);
 	/* another transaction of the same call is a new failure */
 	ck_assert_verdict(req(c, 40, "INVITE", "call-r", 2, "INVITE"), V_NONE);
 	ck_assert_verdict(resp(c, 50, &first, 486, "call-r", 2, "INVITE"), V_FAILED);

@@ -139,6 +139,18 @@ jqall '.kind=="timeout"' '.cause | test("provisional response \\(183\\).*Timer C
 "$bin" --year 2025 "$tmp/ring.log" | awk '/^Call-ID: o[23]/ { o[$2] = NR } /^\[sipwhy\] TIMEOUT/ { t = NR }
 	END { exit !(t > o["o3"] && o["o3"] > o["o2"]) }' &&
 	ok || no "timeout: reported where the log passed 3 minutes after the 183"
+# a proxy that fails over: 503 from the first gateway, 486 from the
+# second, relayed to the caller; both failures, the relay a repeat
+{
+	rec 10:00:00.000 'sent to' 'INVITE sip:+1555@gw1 SIP/2.0' 'Call-ID: fo' 'CSeq: 1 INVITE'
+	rec 10:00:00.100 'received from' 'SIP/2.0 503 Service Unavailable' 'Call-ID: fo' 'CSeq: 1 INVITE'
+	rec 10:00:00.200 'sent to' 'INVITE sip:+1555@gw2 SIP/2.0' 'Call-ID: fo' 'CSeq: 1 INVITE'
+	rec 10:00:00.300 'received from' 'SIP/2.0 486 Busy Here' 'Call-ID: fo' 'CSeq: 1 INVITE'
+	rec 10:00:00.400 'sent to' 'SIP/2.0 486 Busy Here' 'Call-ID: fo' 'CSeq: 1 INVITE'
+} >"$tmp/failover.log"
+[ "$("$bin" --year 2025 -o json -s none "$tmp/failover.log" | jq -s -c '[.[] | [.status, .line]]')" = '[[503,8],[486,22]]' ] &&
+	ok || no "failover: both gateways' failures: $("$bin" --year 2025 -o json -s none "$tmp/failover.log" | jq -s -c '[.[] | [.status, .line]]')"
+"$bin" --year 2025 "$tmp/failover.log" | grep -q 'same failure as line 22' && ok || no "failover: the relayed 486 is a repeat"
 # the SBC answers an INVITE when Timer B ends on its next hop, a moment
 # after 32 s: that answer is the failure, with no timeout besides
 {
