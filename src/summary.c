@@ -164,6 +164,9 @@ void summary_add(struct summary *s, const struct event *ev)
 		phrase = "ended abnormally (BYE)";
 		plen = strlen(phrase);
 	}
+	/* grouped by the phrase as kept, as merge groups it */
+	phrase = kept(s, phrase, plen);
+	plen = strlen(phrase);
 	kb_normalize(phrase, plen, &s->norm);
 	for (i = 0; i < s->ng; i++)
 		if (s->g[i].status == ev->status &&
@@ -184,7 +187,7 @@ void summary_add(struct summary *s, const struct event *ev)
 			g->status = ev->status;
 			g->ms_code = ev->ms_code;
 			g->q850 = ev->ms_code >= 0 ? -1 : ev->q850;
-			g->phrase = dup_esc(phrase, plen);
+			g->phrase = xstrdup(phrase);
 			g->norm = xstrdup(s->norm.p ? s->norm.p : "");
 			g->gen = ev->gen;
 			event_explain(ev, &s->cause, &s->action, &doc);
@@ -812,6 +815,7 @@ int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why)
 			phrase = "";
 		if (status < 0)
 			status = 0; /* timeouts and dropped calls */
+		phrase = kept(s, phrase, strlen(phrase));
 		kb_normalize(phrase, strlen(phrase), &s->norm);
 		for (j = 0; j < s->ng; j++)
 			if (s->g[j].status == status && s->g[j].ms_code == ms &&
@@ -832,7 +836,7 @@ int summary_merge_json(struct summary *s, const struct jv *o, struct buf *why)
 			g->status = status;
 			g->ms_code = ms;
 			g->q850 = q;
-			g->phrase = dup_esc(phrase, strlen(phrase));
+			g->phrase = xstrdup(phrase);
 			g->norm = xstrdup(s->norm.p ? s->norm.p : "");
 			g->gen = gen && strcmp(gen, "microsoft") == 0
 			             ? GEN_MICROSOFT
