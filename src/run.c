@@ -673,9 +673,9 @@ static void story_record(struct src *s, const struct record *rec)
 }
 
 /* Requests other than INVITE, CANCEL and BYE play no part in a failure:
- * they are counted, not parsed.  Provisional responses are parsed: one
- * to an INVITE ends its wait under Timer B (a call may ring for minutes
- * and still be answered). */
+ * they are counted, not parsed.  Provisional responses are not only
+ * counted: one to an INVITE ends its wait under Timer B (a call may ring
+ * for minutes and still be answered), so provisional() reads it. */
 static int only_counted(const struct record *rec)
 {
 	int status;
