@@ -697,6 +697,29 @@ static int only_counted(const struct record *rec)
 	       !(mlen == 3 && memcmp(meth, "BYE", 3) == 0);
 }
 
+/* The header lines of REC, a response whose status is from LO to HI
+ * found by the framer (its start line is not read again), with their
+ * length in *N; NULL for anything else. */
+static const char *response_headers(const struct record *rec, int lo, int hi,
+                                    int *status, size_t *n)
+{
+	const char *meth, *h, *e = rec->text + rec->text_len;
+	size_t mlen;
+
+	if (rec->start_len == 0 || rec->truncated)
+		return NULL;
+	h = rec->text + rec->start_off;
+	sip_start_fields(h, rec->start_len, status, &meth, &mlen);
+	if (*status < lo || *status > hi)
+		return NULL;
+	/* the headers start after the start line's end */
+	h = memchr(h + rec->start_len, '\n', (size_t)(e - h - rec->start_len));
+	if (h == NULL)
+		return NULL;
+	*n = (size_t)(e - h - 1);
+	return h + 1;
+}
+
 /* A 2xx response to a request other than INVITE: it ends no failure and
  * no call's wait for an answer, so it is counted, not parsed, and puts no
  * OPTIONS keepalive's Call-ID in the call table.  (The 200 OKs to BYE and
@@ -705,20 +728,12 @@ static int only_counted(const struct record *rec)
 static int ok_not_invite(const struct record *rec)
 {
 	int status;
-	const char *meth, *h, *e = rec->text + rec->text_len;
-	size_t mlen;
+	const char *meth, *h;
+	size_t mlen, n;
 	long num;
 
-	if (rec->start_len == 0 || rec->truncated)
-		return 0;
-	h = rec->text + rec->start_off;
-	sip_start_fields(h, rec->start_len, &status, &meth, &mlen);
-	if (status < 200 || status > 299)
-		return 0;
-	/* the headers start after the start line's end */
-	h = memchr(h + rec->start_len, '\n', (size_t)(e - h - rec->start_len));
-	if (h == NULL ||
-	    sip_peek_cseq(h + 1, (size_t)(e - h - 1), &num, &meth, &mlen) != 0)
+	h = response_headers(rec, 200, 299, &status, &n);
+	if (h == NULL || sip_peek_cseq(h, n, &num, &meth, &mlen) != 0)
 		return 0;
 	/* the test calls_message makes */
 	return !(mlen == 6 && memcmp(meth, "INVITE", 6) == 0);
@@ -731,22 +746,14 @@ static int ok_not_invite(const struct record *rec)
 static int provisional(struct run *r, const struct record *rec)
 {
 	int status;
-	const char *meth, *h, *e = rec->text + rec->text_len, *id;
-	size_t mlen, idn;
+	const char *meth, *h, *id;
+	size_t mlen, idn, n;
 	long num;
 
-	if (rec->start_len == 0 || rec->truncated)
-		return 0;
-	h = rec->text + rec->start_off;
-	sip_start_fields(h, rec->start_len, &status, &meth, &mlen);
-	if (status < 100 || status > 199)
-		return 0;
-	h = memchr(h + rec->start_len, '\n', (size_t)(e - h - rec->start_len));
+	h = response_headers(rec, 100, 199, &status, &n);
 	if (h == NULL ||
-	    sip_peek_value(h + 1, (size_t)(e - h - 1), SIP_HID_CALL_ID, &id,
-	                   &idn) != 0 ||
-	    idn == 0 ||
-	    sip_peek_cseq(h + 1, (size_t)(e - h - 1), &num, &meth, &mlen) != 0)
+	    sip_peek_value(h, n, SIP_HID_CALL_ID, &id, &idn) != 0 || idn == 0 ||
+	    sip_peek_cseq(h, n, &num, &meth, &mlen) != 0)
 		return 0;
 	calls_provisional(r->calls, id, idn, num, meth, mlen, status);
 	return 1;
