@@ -57,6 +57,7 @@ void calls_watch(struct calls *c, const struct invite_watch *w);
  * provisional response (ringing, progress) only when TIMER_C has passed
  * since its last one with no final response.  Finished calls older than
  * HORIZON and idle ones older than an hour leave the table. */
+#define TIMER_B (32LL * 1000000)  /* RFC 3261 17.1.1.2: 64*T1 */
 #define TIMER_C (180LL * 1000000) /* RFC 3261 16.6: more than 3 min */
 void calls_expire(struct calls *c, long long now, long long horizon,
                   timeout_fn fn, void *ctx);

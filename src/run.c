@@ -523,7 +523,6 @@ static void export_line(struct src *s, const struct line *l)
 	buf_clear(&s->xraw);
 }
 
-#define TIMER_B (32LL * 1000000) /* RFC 3261 section 17.1.1.2: 64*T1 */
 /* An SBC that forwarded the INVITE answers it when its own Timer B ends
  * on the next hop, a little after 32 s from where the INVITE came in: an
  * answer up to 2 s late is still an answer, not a timeout as well. */
@@ -675,7 +674,7 @@ static void story_record(struct src *s, const struct record *rec)
 /* Requests other than INVITE, CANCEL and BYE play no part in a failure:
  * they are counted, not parsed.  Provisional responses are not only
  * counted: one to an INVITE ends its wait under Timer B (a call may ring
- * for minutes and still be answered), so provisional() reads it. */
+ * for minutes and still be answered), so headers_only() reads it. */
 static int only_counted(const struct record *rec)
 {
 	int status;
@@ -697,63 +696,40 @@ static int only_counted(const struct record *rec)
 	       !(mlen == 3 && memcmp(meth, "BYE", 3) == 0);
 }
 
-/* The header lines of REC, a response whose status is from LO to HI
- * found by the framer (its start line is not read again), with their
- * length in *N; NULL for anything else. */
-static const char *response_headers(const struct record *rec, int lo, int hi,
-                                    int *status, size_t *n)
+/* Responses read from their headers alone, not parsed; 1 when REC was
+ * one (it is then only counted).  The start line is the framer's, read
+ * once; REC's text is whole up to its headers' end.
+ * - A 2xx to a request other than INVITE ends no failure and no call's
+ *   wait for an answer, and puts no OPTIONS keepalive's Call-ID in the
+ *   call table.  (The 200 OKs to BYE and OPTIONS are a quarter of the
+ *   messages the bench's AudioCodes log has parsed.)
+ * - A provisional response tells only that its transaction is proceeding
+ *   (an INVITE's wait is under Timer C now, not B); its Call-ID and CSeq
+ *   tell which.
+ * Anything else, or headers that cannot be read so, is parsed. */
+static int headers_only(struct run *r, const struct record *rec)
 {
-	const char *meth, *h, *e = rec->text + rec->text_len;
-	size_t mlen;
+	int status;
+	const char *meth, *h, *e = rec->text + rec->text_len, *id;
+	size_t mlen, n, idn;
+	long num;
 
 	if (rec->start_len == 0 || rec->truncated)
-		return NULL;
+		return 0;
 	h = rec->text + rec->start_off;
-	sip_start_fields(h, rec->start_len, status, &meth, &mlen);
-	if (*status < lo || *status > hi)
-		return NULL;
+	sip_start_fields(h, rec->start_len, &status, &meth, &mlen);
+	if (status < 100 || status > 299)
+		return 0;
 	/* the headers start after the start line's end */
 	h = memchr(h + rec->start_len, '\n', (size_t)(e - h - rec->start_len));
 	if (h == NULL)
-		return NULL;
-	*n = (size_t)(e - h - 1);
-	return h + 1;
-}
-
-/* A 2xx response to a request other than INVITE: it ends no failure and
- * no call's wait for an answer, so it is counted, not parsed, and puts no
- * OPTIONS keepalive's Call-ID in the call table.  (The 200 OKs to BYE and
- * OPTIONS are a quarter of the messages the bench's AudioCodes log has
- * parsed.)  REC's text is whole up to its headers' end. */
-static int ok_not_invite(const struct record *rec)
-{
-	int status;
-	const char *meth, *h;
-	size_t mlen, n;
-	long num;
-
-	h = response_headers(rec, 200, 299, &status, &n);
-	if (h == NULL || sip_peek_cseq(h, n, &num, &meth, &mlen) != 0)
 		return 0;
-	/* the test calls_message makes */
-	return !(mlen == 6 && memcmp(meth, "INVITE", 6) == 0);
-}
-
-/* A provisional response: all it tells is that its transaction is
- * proceeding (an INVITE's wait is under Timer C now, not B), and its
- * Call-ID and CSeq tell which: read from its headers, not parsed.  0 when
- * it is not one, or they cannot be read so (parsed then). */
-static int provisional(struct run *r, const struct record *rec)
-{
-	int status;
-	const char *meth, *h, *id;
-	size_t mlen, idn, n;
-	long num;
-
-	h = response_headers(rec, 100, 199, &status, &n);
-	if (h == NULL ||
-	    sip_peek_value(h, n, SIP_HID_CALL_ID, &id, &idn) != 0 || idn == 0 ||
-	    sip_peek_cseq(h, n, &num, &meth, &mlen) != 0)
+	n = (size_t)(e - ++h);
+	if (sip_peek_cseq(h, n, &num, &meth, &mlen) != 0)
+		return 0;
+	if (status >= 200) /* the test calls_message makes */
+		return !(mlen == 6 && memcmp(meth, "INVITE", 6) == 0);
+	if (sip_peek_value(h, n, SIP_HID_CALL_ID, &id, &idn) != 0 || idn == 0)
 		return 0;
 	calls_provisional(r->calls, id, idn, num, meth, mlen, status);
 	return 1;
@@ -794,10 +770,9 @@ static void handle_record(struct src *s, const struct record *rec)
 	}
 	summary_time(r->sum, &rec->time);
 	/* counted, not parsed: only_counted reads the start line, never
-	   left escaped; ok_not_invite the headers, once made whole */
+	   left escaped; headers_only the headers, once made whole */
 	if (only_counted(rec) ||
-	    ok_not_invite(rec = whole_record(r, rec, &whole, 1)) ||
-	    provisional(r, rec)) {
+	    headers_only(r, rec = whole_record(r, rec, &whole, 1))) {
 		summary_totals(r->sum)->messages++;
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);

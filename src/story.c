@@ -349,10 +349,22 @@ static void put_block(FILE *out, const char *text)
 	fputc('\n', out);
 }
 
+/* The legs' Call-IDs, each after a blank, as PUT writes them. */
+static void put_legs(const struct story *st, FILE *out,
+                     void (*put)(FILE *, const char *))
+{
+	int i;
+
+	for (i = 0; i < st->nids; i++) {
+		fputc(' ', out);
+		put(out, st->ids[i]);
+	}
+	fputs("\n\n", out);
+}
+
 size_t story_print(struct story *st, FILE *out, int markdown)
 {
 	size_t k;
-	int i;
 
 	if (st->n == 0)
 		return 0;
@@ -360,11 +372,7 @@ size_t story_print(struct story *st, FILE *out, int markdown)
 		fputs("## The call ", out);
 		put_code(out, st->target);
 		fputs("\n\nLegs (Call-IDs):", out);
-		for (i = 0; i < st->nids; i++) {
-			fputc(' ', out);
-			put_code(out, st->ids[i]);
-		}
-		fputs("\n\n", out);
+		put_legs(st, out, put_code);
 		mermaid(st, out);
 		fputs("\n```\n", out);
 		ladder(st, out);
@@ -385,11 +393,7 @@ size_t story_print(struct story *st, FILE *out, int markdown)
 		fputs("sipwhy: the call ", out);
 		put_safe(out, st->target);
 		fputs("\n  legs (Call-IDs):", out);
-		for (i = 0; i < st->nids; i++) {
-			fputc(' ', out);
-			put_safe(out, st->ids[i]);
-		}
-		fputs("\n\n", out);
+		put_legs(st, out, put_safe);
 		ladder(st, out);
 		for (k = 0; k < st->n; k++)
 			if (st->m[k].why)
