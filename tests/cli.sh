@@ -46,6 +46,14 @@ n=$("$bin" formats | wc -l)
 [ "$n" -ge 5 ] && ok || no "formats lists $n formats"
 "$bin" -F generic -o json -s none $fx/oracle-sipmsg.log >"$tmp/j"
 grep -q '"format":"generic"' "$tmp/j" && ok || no "-F generic not applied"
+# Cisco CUBE rejecting an INVITE before a call leg exists writes both in
+# //-1/xxxxxxxxxxxx/ records: detected as CUBE, the 503 found with its time
+{
+	printf 'Nov 21 10:01:02.345: //-1/xxxxxxxxxxxx/SIP/Msg/ccsipDisplayMsg:\nReceived:\nINVITE sip:+15555550100@192.0.2.30:5060 SIP/2.0\nCall-ID: m1@203.0.113.10\nCSeq: 1 INVITE\nContent-Length: 0\n\n'
+	printf 'Nov 21 10:01:02.350: //-1/xxxxxxxxxxxx/SIP/Msg/ccsipDisplayMsg:\nSent:\nSIP/2.0 503 Service Unavailable\nCall-ID: m1@203.0.113.10\nCSeq: 1 INVITE\nReason: Q.850;cause=34\nContent-Length: 0\n\n'
+} >"$tmp/cube-minus1.log"
+"$bin" --year 2025 -o json -s none "$tmp/cube-minus1.log" | jq -e -s 'length == 1 and .[0].format == "cisco-cube" and .[0].status == 503 and .[0].time == "2025-11-21T10:01:02.350Z" and .[0].direction == "out"' >/dev/null &&
+	ok || no "CUBE //-1/ records: $("$bin" --year 2025 -o json -s none "$tmp/cube-minus1.log")"
 
 # several inputs, stdin, and gzip detected by content not by name
 cat $fx/oracle-sipmsg.log >"$tmp/a"
