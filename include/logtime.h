@@ -10,15 +10,22 @@ struct logtime {
 	int year, mon, day, hour, min, sec; /* mon 1-12 */
 	long usec;
 	int has_date;
+	int zone; /* while reading: %z's minutes east of UTC */
 };
 
 /* Conversions: %Y year, %m month, %d or %e day (leading space allowed), %b
  * month name, %H %M %S, %f fraction (1-9 digits), %s epoch seconds (with an
- * optional .fraction), %% a percent, a space matches one or more blanks;
- * other characters match themselves.  YEAR is used when the format has no
- * %Y.  0 on success, -1 when S does not fit the format. */
+ * optional .fraction), %z a zone ("Z", "+hh:mm", "+hhmm", "+hh"; none is
+ * UTC), %% a percent, a space matches one or more blanks; other characters
+ * match themselves, except that ".%f" reads nothing from a stamp without
+ * its '.' (no fraction).  YEAR is used when the format has no %Y.  A
+ * stamp with a zone and a date comes out in UTC.  0 on success, -1 when S
+ * does not fit the format. */
 int logtime_parse(const char *fmt, const char *s, size_t n, int year,
                   struct logtime *t);
+/* logtime_parse that reads all of S or fails. */
+int logtime_parse_whole(const char *fmt, const char *s, size_t n, int year,
+                        struct logtime *t);
 /* logtime_parse for a run of stamps that share their text up to the
  * fraction (AudioCodes' "19-12@12:45:02." for many records): the fields
  * read from that text are kept in M (zeroed at first) and reused.  The
@@ -37,5 +44,7 @@ void logtime_iso(const struct logtime *t, char *out, size_t size);
 /* Microseconds since 0000-01-01 (proleptic Gregorian) plus 1, so that
  * differences are durations; 0 when unset. */
 long long logtime_key(const struct logtime *t);
+/* Microseconds since the start of T's day. */
+long long logtime_day(const struct logtime *t);
 
 #endif

@@ -29,9 +29,11 @@ enum summode { SUM_TEXT, SUM_JSON, SUM_MARKDOWN, SUM_NONE };
 /* Which failures count (--since, --until, --status, --ms-code, --peer,
  * --kind): applied before anything is written or summarised. */
 struct filter {
-	long long since, until; /* logtime_key; 0: no bound */
-	int status[32];         /* 4 for "4xx", or a status; 0 ends */
-	long ms_code[32];       /* -1 ends the list */
+	long long since, until;         /* logtime_key; 0: no bound */
+	long long since_day, until_day; /* their logtime_day, for stamps
+	                                   without a date */
+	int status[32];                 /* 4 for "4xx", or a status; 0 ends */
+	long ms_code[32];               /* -1 ends the list */
 	int nstatus, nms;
 	const char *peer; /* a part of the peer, or NULL */
 	unsigned kinds;   /* bits of FK_*, 0: all */
@@ -39,7 +41,7 @@ struct filter {
 enum { FK_FAILED = 1, FK_CANCELED = 2, FK_TIMEOUT = 4, FK_DROPPED = 8 };
 
 /* Parses the values of the filter options; -1 with a message on error. */
-int filter_time(const char *arg, int year, long long *key);
+int filter_time(const char *arg, int year, long long *key, long long *day);
 int filter_list(struct filter *f, int which, const char *arg);
 
 struct run_opts {

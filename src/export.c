@@ -169,11 +169,10 @@ static struct span fld(const struct csv *c, enum export_col k)
 
 static void parse_time(struct span s, struct logtime *t)
 {
-	/* ISO 8601 in UTC: 2025-11-21T09:14:05.647Z, or with a space */
-	if (logtime_parse("%Y-%m-%dT%H:%M:%S.%f", s.p, s.n, 0, t) == 0 ||
-	    logtime_parse("%Y-%m-%dT%H:%M:%S", s.p, s.n, 0, t) == 0 ||
-	    logtime_parse("%Y-%m-%d %H:%M:%S.%f", s.p, s.n, 0, t) == 0 ||
-	    logtime_parse("%Y-%m-%d %H:%M:%S", s.p, s.n, 0, t) == 0)
+	/* ISO 8601: 2025-11-21T09:14:05.647Z, or with a space, or with an
+	 * offset (turned into UTC) */
+	if (logtime_parse("%Y-%m-%dT%H:%M:%S.%f%z", s.p, s.n, 0, t) == 0 ||
+	    logtime_parse("%Y-%m-%d %H:%M:%S.%f%z", s.p, s.n, 0, t) == 0)
 		return;
 	memset(t, 0, sizeof(*t));
 }

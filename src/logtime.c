@@ -34,6 +34,40 @@ static inline int num(const char **p, const char *e, int maxd, int *out)
 
 static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
 
+/* %z: "Z", or an offset "+hh:mm", "+hhmm" or "+hh" (or '-') east of UTC
+ * into T->zone; nothing when there is neither (the time is then UTC). */
+static int zone(const char **pp, const char *e, struct logtime *t)
+{
+	const char *p = *pp;
+	int h = 0, m = 0, sign;
+
+	if (p < e && (*p == 'Z' || *p == 'z')) {
+		*pp = p + 1;
+		t->zone = 0;
+		return 0;
+	}
+	if (p >= e || (*p != '+' && *p != '-'))
+		return 0;
+	sign = *p++ == '-' ? -1 : 1;
+	if (e - p < 2 || !is_digit(p[0]) || !is_digit(p[1]))
+		return -1;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	p += 2;
+	if (p < e && *p == ':')
+		p++;
+	if (e - p >= 2 && is_digit(p[0]) && is_digit(p[1])) {
+		m = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+	} else if (p[-1] == ':') {
+		return -1;
+	}
+	if (h > 23 || m > 59)
+		return -1;
+	t->zone = sign * (h * 60 + m);
+	*pp = p;
+	return 0;
+}
+
 /* Reads S (P..E) as FMT up to FEND into T; P moves past what was read. */
 static int parse_part(const char *fmt, const char *fend, const char **pp,
                       const char *e, struct logtime *t)
@@ -41,6 +75,12 @@ static int parse_part(const char *fmt, const char *fend, const char **pp,
 	const char *p = *pp;
 
 	for (; fmt < fend; fmt++) {
+		if (*fmt == '.' && fmt + 2 < fend && fmt[1] == '%' &&
+		    fmt[2] == 'f' && (p >= e || *p != '.')) {
+			t->usec = 0; /* no fraction: ".%f" reads nothing */
+			fmt += 2;
+			continue;
+		}
 		if (*fmt == ' ') {
 			if (p >= e || (*p != ' ' && *p != '\t'))
 				return -1;
@@ -164,6 +204,10 @@ static int parse_part(const char *fmt, const char *fend, const char **pp,
 			}
 			break;
 		}
+		case 'z':
+			if (zone(&p, e, t) < 0)
+				return -1;
+			break;
 		case '%':
 			if (p >= e || *p != '%')
 				return -1;
@@ -174,6 +218,57 @@ static int parse_part(const char *fmt, const char *fend, const char **pp,
 		}
 	}
 	*pp = p;
+	return 0;
+}
+
+/* Days from 0000-03-01 to Y-M-D in the proleptic Gregorian calendar
+ * (the civil-from-days arithmetic of Howard Hinnant's date algorithms),
+ * counted from March so that February's length comes last. */
+static long long days(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	if (m < 1)
+		m = 1; /* a time of day without a date */
+	if (d < 1)
+		d = 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+}
+
+/* The date DAYS days after 0000-03-01: the inverse of days(). */
+static void civil(long long z, struct logtime *t)
+{
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+
+	t->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	t->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
+	t->year = (int)(yoe + era * 400 + (t->mon <= 2));
+}
+
+/* A stamp read: set, and in UTC when it named its zone.  A time of day
+ * without a date keeps its clock (there is no day to move to). */
+static int done(struct logtime *t)
+{
+	t->set = 1;
+	if (t->zone != 0 && t->has_date) {
+		long long m = t->hour * 60LL + t->min - t->zone;
+		long long d = m >= 0 ? m / 1440 : -((1439 - m) / 1440);
+
+		m -= d * 1440;
+		t->hour = (int)(m / 60);
+		t->min = (int)(m % 60);
+		if (d != 0)
+			civil(days(t->year, t->mon, t->day) + d, t);
+	}
+	t->zone = 0;
 	return 0;
 }
 
@@ -193,8 +288,18 @@ int logtime_parse(const char *fmt, const char *s, size_t n, int year,
 	init(t, year);
 	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0)
 		return -1;
-	t->set = 1;
-	return 0;
+	return done(t);
+}
+
+int logtime_parse_whole(const char *fmt, const char *s, size_t n, int year,
+                        struct logtime *t)
+{
+	const char *p = s;
+
+	init(t, year);
+	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0 || p != s + n)
+		return -1;
+	return done(t);
 }
 
 /* Where FMT's first %f starts, if a character matched as itself (not a
@@ -234,16 +339,15 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
 		p = s + m->len;
 		if (parse_part(m->cut, m->end, &p, e, t) < 0)
 			return -1;
-		t->set = 1;
-		return 0;
+		return done(t);
 	}
 	cut = fraction_cut(fmt);
 	if (cut == NULL)
 		return logtime_parse(fmt, s, n, year, t);
 	m->fmt = NULL; /* until a new head is noted */
 	init(t, year);
-	if (parse_part(fmt, cut, &p, e, t) < 0)
-		return -1;
+	if (parse_part(fmt, cut, &p, e, t) < 0) /* no fraction, or no match */
+		return logtime_parse(fmt, s, n, year, t);
 	end = cut + strlen(cut);
 	if ((size_t)(p - s) <= sizeof(m->head)) {
 		m->fmt = fmt;
@@ -256,8 +360,7 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
 	}
 	if (parse_part(cut, end, &p, e, t) < 0)
 		return -1;
-	t->set = 1;
-	return 0;
+	return done(t);
 }
 
 void logtime_iso(const struct logtime *t, char *out, size_t size)
@@ -276,24 +379,6 @@ void logtime_iso(const struct logtime *t, char *out, size_t size)
 		         t->sec, t->usec / 1000);
 }
 
-/* Days from 0000-03-01 to Y-M-D in the proleptic Gregorian calendar
- * (the civil-from-days arithmetic of Howard Hinnant's date algorithms),
- * counted from March so that February's length comes last. */
-static long long days(long long y, int m, int d)
-{
-	long long era, yoe, doy;
-
-	if (m < 1)
-		m = 1; /* a time of day without a date */
-	if (d < 1)
-		d = 1;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
-}
-
 long long logtime_key(const struct logtime *t)
 {
 	long long s;
@@ -304,4 +389,9 @@ long long logtime_key(const struct logtime *t)
 	s = (days(t->year, t->mon, t->day) + 60) * 86400LL + t->hour * 3600LL +
 	    t->min * 60LL + t->sec;
 	return s * 1000000LL + t->usec + 1;
+}
+
+long long logtime_day(const struct logtime *t)
+{
+	return ((t->hour * 60LL + t->min) * 60 + t->sec) * 1000000LL + t->usec;
 }

@@ -349,27 +349,23 @@ static void deliver_noise(struct src *s, const struct line *l)
 		out_raw(r, l->p, l->len, l->eol);
 }
 
-int filter_time(const char *arg, int year, long long *key)
+int filter_time(const char *arg, int year, long long *key, long long *day)
 {
-	static const char *fmts[] = {"%Y-%m-%dT%H:%M:%S.%f",
-	                             "%Y-%m-%dT%H:%M:%S",
-	                             "%Y-%m-%dT%H:%M",
-	                             "%Y-%m-%d %H:%M:%S.%f",
-	                             "%Y-%m-%d %H:%M:%S",
-	                             "%Y-%m-%d %H:%M",
+	static const char *fmts[] = {"%Y-%m-%dT%H:%M:%S.%f%z",
+	                             "%Y-%m-%dT%H:%M%z",
+	                             "%Y-%m-%d %H:%M:%S.%f%z",
+	                             "%Y-%m-%d %H:%M%z",
 	                             "%Y-%m-%d",
 	                             "%b %e %H:%M:%S.%f",
-	                             "%b %e %H:%M:%S",
 	                             "%b %e %H:%M"};
 	struct logtime t;
 	size_t i, n = strlen(arg);
 
-	if (n > 0 && (arg[n - 1] == 'Z' || arg[n - 1] == 'z'))
-		n--;
 	for (i = 0; i < ARRAY_LEN(fmts); i++) {
-		if (logtime_parse(fmts[i], arg, n, year, &t) != 0)
+		if (logtime_parse_whole(fmts[i], arg, n, year, &t) != 0)
 			continue;
 		*key = logtime_key(&t);
+		*day = logtime_day(&t);
 		return 0;
 	}
 	return -1;
@@ -421,13 +417,20 @@ int filter_list(struct filter *f, int which, const char *arg)
 
 static int filter_pass(const struct filter *f, const struct event *ev)
 {
-	long long t = logtime_key(&ev->rec->time);
+	const struct logtime *lt = &ev->rec->time;
 	int i, hit;
 
-	if ((f->since || f->until) &&
-	    (!ev->rec->time.set || (f->since && t < f->since) ||
-	     (f->until && t > f->until)))
-		return 0;
+	if (f->since || f->until) {
+		/* a stamp that is a time of day alone (FreeSWITCH's) is
+		   compared with the bounds' time of day */
+		int dated = lt->has_date;
+		long long t = dated ? logtime_key(lt) : logtime_day(lt);
+
+		if (!lt->set ||
+		    (f->since && t < (dated ? f->since : f->since_day)) ||
+		    (f->until && t > (dated ? f->until : f->until_day)))
+			return 0;
+	}
 	if (f->nstatus) {
 		for (hit = 0, i = 0; i < f->nstatus && !hit; i++)
 			hit = f->status[i] < 10

@@ -444,6 +444,48 @@ START_TEST(test_logtime)
 	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-12@12:45:02.", 2025),
 	                 "fail"); /* no fraction digits */
 	ck_assert_str_eq(iso("%H:%M:%S", "7:05:09", 0), "07:05:09.000");
+	/* ".%f" of a stamp without a fraction */
+	ck_assert_str_eq(iso("%Y-%m-%dT%H:%M:%S.%f", "2025-11-21T10:00:14", 0),
+	                 "2025-11-21T10:00:14.000Z");
+	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-12@12:45:03", 2025),
+	                 "2025-12-19T12:45:03.000Z");
+}
+END_TEST
+
+/* %z: a stamp that names its zone comes out in UTC, across days, months,
+ * years and leap days; one without a zone is taken as UTC. */
+START_TEST(test_logtime_zone)
+{
+	static const char *f = "%Y-%m-%dT%H:%M:%S.%f%z";
+
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.120000+01:00", 0),
+	                 "2025-11-21T12:05:07.120Z");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.120000-0530", 0),
+	                 "2025-11-21T18:35:07.120Z");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.1Z", 0),
+	                 "2025-11-21T13:05:07.100Z");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.1", 0),
+	                 "2025-11-21T13:05:07.100Z");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07+00:00", 0),
+	                 "2025-11-21T13:05:07.000Z");
+	ck_assert_str_eq(iso(f, "2026-01-01T00:30:00.0+02", 0),
+	                 "2025-12-31T22:30:00.000Z");
+	ck_assert_str_eq(iso(f, "2025-12-31T20:00:00.0-05:00", 0),
+	                 "2026-01-01T01:00:00.000Z");
+	ck_assert_str_eq(iso(f, "2024-03-01T01:00:00.0+03:00", 0),
+	                 "2024-02-29T22:00:00.000Z");
+	ck_assert_str_eq(iso(f, "2023-03-01T01:00:00.0+03:00", 0),
+	                 "2023-02-28T22:00:00.000Z");
+	ck_assert_str_eq(iso(f, "2024-02-29T23:00:00.0-14:00", 0),
+	                 "2024-03-01T13:00:00.000Z");
+	ck_assert_str_eq(iso(f, "2025-04-30T23:59:59.999-00:01", 0),
+	                 "2025-05-01T00:00:59.999Z");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.1+24:00", 0), "fail");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.1+01:", 0), "fail");
+	ck_assert_str_eq(iso(f, "2025-11-21T13:05:07.1+1", 0), "fail");
+	/* a time of day alone keeps its clock */
+	ck_assert_str_eq(iso("%H:%M:%S%z", "10:00:00+02:00", 0),
+	                 "10:00:00.000");
 }
 END_TEST
 
@@ -512,6 +554,7 @@ START_TEST(test_logtime_memo)
 	    "%s",
 	    "%b %e %H:%M:%S",
 	    "%H%f",
+	    "%Y-%m-%dT%H:%M:%S.%f%z",
 	};
 	static const char *stamps[] = {
 	    "19-12@12:45:02.514",
@@ -527,6 +570,10 @@ START_TEST(test_logtime_memo)
 	    "Mar  6 13:34:50.7",
 	    "2024-02-29T23:59:59.5",
 	    "2024-02-29T23:59:59.123456789",
+	    "2024-02-29T23:59:59.5+01:00",
+	    "2024-02-29T23:59:59.6-01:00",
+	    "2024-02-29T23:59:59+01:00",
+	    "2024-02-29T23:59:59.5Z",
 	    "12:00:01,5",
 	    "12:00:01,",
 	    "12:00:01 5",
@@ -614,6 +661,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_year_rollover);
 	tcase_add_test(tc, test_split_entries_join);
 	tcase_add_test(tc, test_logtime);
+	tcase_add_test(tc, test_logtime_zone);
 	tcase_add_test(tc, test_logtime_key);
 	tcase_add_test(tc, test_logtime_memo);
 	suite_add_tcase(s, tc);

@@ -197,6 +197,28 @@ f=$fx/audiocodes-oneline.log
 	ok || no "filters: a list of statuses"
 status 2 "a bad --status" "$bin" --status 4yy $f
 status 2 "a bad --since" "$bin" --since yesterday $f
+status 2 "a --since with more after the time" "$bin" --since '2025-11-21T09:16:00+1' $f
+
+# stamps with a zone come out in UTC, and --since may name one
+k=$fx/kamailio-syslog-rfc3339.log
+sed 's/+00:00 /+01:00 /' $k >"$tmp/k1.log"
+[ "$("$bin" -o json -s none "$tmp/k1.log" | jq -r .time | tr '\n' ' ')" = "2025-11-21T12:05:07.194Z 2025-11-21T12:05:11.342Z " ] &&
+	ok || no "zones: an RFC 3339 stamp at +01:00 is written in UTC"
+[ "$("$bin" -o json -s none --since 2025-11-21T13:05:10+01:00 "$tmp/k1.log" | jq -r .status)" = "486" ] &&
+	ok || no "zones: --since with an offset"
+[ "$("$bin" -o json -s none --until 2025-11-21T12:05:10Z "$tmp/k1.log" | jq -r .status)" = "480" ] &&
+	ok || no "zones: --until in UTC"
+sed 's/Z sbc01/-05:00 sbc01/' $fx/ribbon-syslog.log >"$tmp/r5.log"
+[ "$("$bin" -o json -s none "$tmp/r5.log" | jq -r .time | sort -u | head -n1)" = "2025-11-21T15:01:03.101Z" ] &&
+	ok || no "zones: a Ribbon RFC 5424 stamp at -05:00 is written in UTC"
+sed 's/2025-11-21T10:02:14.250Z/2025-11-21 11:02:14.25+01:00/' $fx/teams-export.csv >"$tmp/te.csv"
+[ "$("$bin" -o json -s none "$tmp/te.csv" | jq -r 'select(.status == 480) | .time')" = "2025-11-21T10:02:14.250Z" ] &&
+	ok || no "zones: a Teams export time with an offset is written in UTC"
+# FreeSWITCH stamps are a time of day: compared with the bounds' time of day
+[ "$("$bin" -o json -s none --since 2025-11-21T10:02:30 --until '2025-11-21 10:03:47.6' $fx/freeswitch-old.log | jq -r .status)" = "488" ] &&
+	ok || no "filters: --since and --until on stamps without a date"
+[ "$("$bin" -o json -s none --until 2031-01-01T10:02:30 $fx/freeswitch-old.log | jq -r .status | tr '\n' ' ')" = "486 486 " ] &&
+	ok || no "filters: --until on stamps without a date"
 status 2 "a bad --kind" "$bin" --kind weird $f
 
 # merge: the summary of several runs' JSON summaries is the summary of one
