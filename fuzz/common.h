@@ -168,7 +168,8 @@ static size_t fz_utf8(const unsigned char *p, size_t n, uint32_t *cp)
 }
 
 /* Text that may reach a terminal: valid UTF-8, no C0 control but tab and
- * line feed, no DEL, no C1 control (as U+0080..U+009F). */
+ * line feed, no DEL, no C1 control (as U+0080..U+009F), no bidirectional
+ * control and no line or paragraph separator. */
 static void fz_check_terminal_safe(const char *what, const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;
@@ -181,7 +182,10 @@ static void fz_check_terminal_safe(const char *what, const char *p, size_t n)
 		FUZZ_CHECK(l > 0, "%s: invalid UTF-8 byte 0x%02x at %zu", what,
 		           u[i], i);
 		FUZZ_CHECK(!(cp < 0x20 && cp != '\n' && cp != '\t') &&
-		               !(cp >= 0x7f && cp <= 0x9f),
+		               !(cp >= 0x7f && cp <= 0x9f) && cp != 0x061c &&
+		               cp != 0x200e && cp != 0x200f &&
+		               !(cp >= 0x2028 && cp <= 0x202e) &&
+		               !(cp >= 0x2066 && cp <= 0x2069),
 		           "%s: control U+%04X at byte %zu", what, (unsigned)cp,
 		           i);
 		i += l;
@@ -196,8 +200,8 @@ struct fzj {
 
 static void fzj_ws(struct fzj *j)
 {
-	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' ||
-	                       *j->p == '\n' || *j->p == '\r'))
+	while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
+	                       *j->p == '\r'))
 		j->p++;
 }
 

@@ -10,10 +10,13 @@
 /* Length of the valid UTF-8 sequence at P (1-4), or 0 if invalid. */
 size_t utf8_len(const unsigned char *p, size_t n);
 /* Text for a terminal: C0 and C1 controls and DEL as \xNN (tab kept when
- * KEEP_TAB), invalid UTF-8 bytes as \xNN, the rest unchanged. */
+ * KEEP_TAB), invalid UTF-8 bytes as \xNN, the characters that reorder or
+ * break a line (bidirectional controls, U+2028, U+2029) as their bytes in
+ * \xNN, the rest unchanged. */
 void esc_text(struct buf *out, const char *p, size_t n, int keep_tab);
-/* The inside of a JSON string: quotes, backslashes and controls escaped,
- * invalid UTF-8 replaced by U+FFFD. */
+/* The inside of a JSON string: quotes, backslashes, controls and the
+ * characters esc_text hides escaped (\uXXXX), invalid UTF-8 replaced by
+ * U+FFFD. */
 void esc_json(struct buf *out, const char *p, size_t n);
 /* Appends a JSON string in quotes (P may be NULL: null). */
 void json_str(struct buf *out, const char *p, size_t n);

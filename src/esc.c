@@ -47,6 +47,23 @@ static void hex_byte(struct buf *out, const char *pre, unsigned char c)
 	buf_addc(out, hexd[c & 15]);
 }
 
+/* Is the valid L-byte UTF-8 character at S one to show escaped: a C1
+ * control (U+0080-009F), or one that reorders or breaks what a terminal
+ * shows around it: the bidirectional marks, embeddings, overrides and
+ * isolates (U+061C, U+200E-200F, U+202A-202E, U+2066-2069) and the line
+ * and paragraph separators (U+2028-2029)? */
+static inline int hidden(const unsigned char *s, size_t l)
+{
+	if (l == 2)
+		return (s[0] == 0xc2 && s[1] < 0xa0) ||
+		       (s[0] == 0xd8 && s[1] == 0x9c);
+	if (l == 3 && s[0] == 0xe2)
+		return (s[1] == 0x80 && ((s[2] >= 0x8e && s[2] <= 0x8f) ||
+		                         (s[2] >= 0xa8 && s[2] <= 0xae))) ||
+		       (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9);
+	return 0;
+}
+
 void esc_text(struct buf *out, const char *p, size_t n, int keep_tab)
 {
 	const unsigned char *s = (const unsigned char *)p, *e = s + n;
@@ -65,20 +82,16 @@ void esc_text(struct buf *out, const char *p, size_t n, int keep_tab)
 			s++;
 			continue;
 		}
-		if (c >= 0x80 && (l = utf8_len(s, (size_t)(e - s))) > 0 &&
-		    !(c == 0xc2 &&
-		      s[1] < 0xa0)) { /* C1 controls: U+0080-009F */
+		l = c >= 0x80 ? utf8_len(s, (size_t)(e - s)) : 0;
+		if (l > 0 && !hidden(s, l)) {
 			s += l;
 			continue;
 		}
 		buf_add(out, run, (size_t)(s - run));
-		if (c == 0xc2 && s + 1 < e && s[1] >= 0x80 && s[1] < 0xa0) {
-			hex_byte(out, "\\xc2\\x", s[1]);
-			s += 2;
-		} else {
-			hex_byte(out, "\\x", c);
-			s++;
-		}
+		if (l == 0)
+			l = 1; /* a control, DEL or a byte of invalid UTF-8 */
+		while (l-- > 0)
+			hex_byte(out, "\\x", *s++);
 		run = s;
 	}
 	buf_add(out, run, (size_t)(s - run));
@@ -98,8 +111,8 @@ void esc_json(struct buf *out, const char *p, size_t n)
 			s++;
 			continue;
 		}
-		if (c >= 0x80 && (l = utf8_len(s, (size_t)(e - s))) > 0 &&
-		    !(c == 0xc2 && s[1] < 0xa0)) {
+		l = c >= 0x80 ? utf8_len(s, (size_t)(e - s)) : 0;
+		if (l > 0 && !hidden(s, l)) {
 			s += l;
 			continue;
 		}
@@ -111,10 +124,15 @@ void esc_json(struct buf *out, const char *p, size_t n)
 		} else if (c < 0x20 || c == 0x7f) {
 			hex_byte(out, "\\u00", c);
 			s++;
-		} else if (c == 0xc2 && s + 1 < e && s[1] >= 0x80 &&
-		           s[1] < 0xa0) {
-			hex_byte(out, "\\u00", s[1]); /* C1 control */
-			s += 2;
+		} else if (l > 0) { /* hidden(): U+0080-009F to U+2069 */
+			unsigned cp =
+			    l == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu)
+			           : (s[0] & 0x0fu) << 12 |
+			                 (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+
+			hex_byte(out, "\\u", (unsigned char)(cp >> 8));
+			hex_byte(out, "", (unsigned char)(cp & 0xff));
+			s += l;
 		} else {
 			buf_adds(out, "\\ufffd");
 			s++;

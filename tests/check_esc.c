@@ -97,6 +97,19 @@ static void assert_safe(const struct buf *b, int tab_ok)
 		if (c == 0xc2 && i + 1 < b->len)
 			ck_assert_msg((unsigned char)b->p[i + 1] >= 0xa0,
 				      "C1 control at %zu", i);
+		if (c == 0xd8 && i + 1 < b->len)
+			ck_assert_msg((unsigned char)b->p[i + 1] != 0x9c,
+				      "U+061C at %zu", i);
+		if (c == 0xe2 && i + 2 < b->len) {
+			unsigned cp = 0x2000 |
+				      ((unsigned char)b->p[i + 1] & 0x3fu) << 6 |
+				      ((unsigned char)b->p[i + 2] & 0x3fu);
+
+			ck_assert_msg(!(cp == 0x200e || cp == 0x200f ||
+					(cp >= 0x2028 && cp <= 0x202e) ||
+					(cp >= 0x2066 && cp <= 0x2069)),
+				      "U+%04X at %zu", cp, i);
+		}
 	}
 	ck_assert_msg(valid_utf8((const unsigned char *)b->p, b->len),
 		      "output is not valid UTF-8");
@@ -140,6 +153,68 @@ START_TEST(test_text_c1)
 	TEXT_IS("\xc2\xa0\xc2\xa9", 0, "\xc2\xa0\xc2\xa9");
 	/* a raw C1 byte is invalid UTF-8 */
 	TEXT_IS("\x9b", 0, "\\x9b");
+}
+END_TEST
+
+/* Characters that reorder a line or break it (a right-to-left override
+ * makes "gpj.exe" read as "exe.jpg"): shown as their bytes. */
+START_TEST(test_text_bidi)
+{
+	TEXT_IS("a\xe2\x80\xae" "b", 0, "a\\xe2\\x80\\xaeb"); /* RLO */
+	TEXT_IS("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 0,
+		"\\xe2\\x80\\xaa\\xe2\\x80\\xab"
+		"\\xe2\\x80\\xac\\xe2\\x80\\xad");
+	TEXT_IS("\xe2\x81\xa6\xe2\x81\xa9", 0,
+		"\\xe2\\x81\\xa6\\xe2\\x81\\xa9"); /* LRI, PDI */
+	TEXT_IS("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0,
+		"\\xe2\\x80\\x8e\\xe2\\x80\\x8f\\xd8\\x9c"); /* LRM RLM ALM */
+	TEXT_IS("\xe2\x80\xa8\xe2\x80\xa9", 0,
+		"\\xe2\\x80\\xa8\\xe2\\x80\\xa9"); /* LS, PS */
+	/* their neighbours are text */
+	TEXT_IS("\xe2\x80\x8d\xe2\x80\x90\xe2\x80\xa7\xe2\x80\xaf"
+		"\xe2\x81\xa5\xe2\x81\xaa\xd8\x9b\xd8\x9d", 0,
+		"\xe2\x80\x8d\xe2\x80\x90\xe2\x80\xa7\xe2\x80\xaf"
+		"\xe2\x81\xa5\xe2\x81\xaa\xd8\x9b\xd8\x9d");
+	JSON_IS("a\xe2\x80\xae" "b\xd8\x9c\xe2\x80\xa8",
+		"a\\u202eb\\u061c\\u2028");
+	JSON_IS("\xe2\x81\xa9\xe2\x80\x8e", "\\u2069\\u200e");
+}
+END_TEST
+
+/* Every character of the Basic Multilingual Plane, alone: what esc_text
+ * and esc_json keep is valid UTF-8 with nothing hidden in it. */
+START_TEST(test_text_every_bmp)
+{
+	struct buf b = {0};
+	unsigned cp;
+
+	for (cp = 0; cp < 0x10000; cp++) {
+		unsigned char s[3];
+		size_t n;
+
+		if (cp >= 0xd800 && cp < 0xe000)
+			continue;
+		if (cp < 0x80) {
+			s[0] = (unsigned char)cp;
+			n = 1;
+		} else if (cp < 0x800) {
+			s[0] = (unsigned char)(0xc0 | cp >> 6);
+			s[1] = (unsigned char)(0x80 | (cp & 0x3f));
+			n = 2;
+		} else {
+			s[0] = (unsigned char)(0xe0 | cp >> 12);
+			s[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+			s[2] = (unsigned char)(0x80 | (cp & 0x3f));
+			n = 3;
+		}
+		buf_clear(&b);
+		esc_text(&b, (const char *)s, n, 0);
+		assert_safe(&b, 0);
+		buf_clear(&b);
+		esc_json(&b, (const char *)s, n);
+		assert_safe(&b, 0);
+	}
+	buf_free(&b);
 }
 END_TEST
 
@@ -406,6 +481,8 @@ Suite *esc_suite(void)
 	tcase_add_test(tc, test_text_plain);
 	tcase_add_test(tc, test_text_controls);
 	tcase_add_test(tc, test_text_c1);
+	tcase_add_test(tc, test_text_bidi);
+	tcase_add_test(tc, test_text_every_bmp);
 	tcase_add_test(tc, test_text_invalid_utf8);
 	tcase_add_test(tc, test_text_valid_utf8);
 	tcase_add_test(tc, test_text_appends);

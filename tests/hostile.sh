@@ -154,6 +154,9 @@ ctlscan() {
 	{
 		for (f = 1; f <= NF; f++) {
 			v = h[$f]; off++
+			if (b2 == 226 && ((b1 == 128 && (v == 142 || v == 143 || (v >= 168 && v <= 174))) || (b1 == 129 && v >= 166 && v <= 169))) { bad(v, "bidirectional control or line separator"); exit }
+			if (b1 == 216 && v == 156) { bad(v, "U+061C"); exit }
+			b2 = b1; b1 = v
 			if (need > 0 && v >= 128 && v < 192) {
 				if (lead == 194 && first && v < 160) { bad(v, "C1 as UTF-8"); exit }
 				need--; first = 0; continue
@@ -366,6 +369,24 @@ for m in annotated failures summary json; do
 	tty "escape sequences, -o $m" "" -o $m "$tmp/esc.log"
 done
 tty "escape sequences" "tail-esc" "$tmp/esc.log"
+# ... and characters that reorder or break the line they are on: a
+# right-to-left override in the Reason text, isolates and marks in the
+# phrase and the Call-ID, a line separator in From
+bidi='\342\200\256evil\342\201\246x\342\201\251\342\200\217\330\234'
+{
+	printf "SIP/2.0 480 Temporarily $bidi Unavailable\r\n"
+	printf "Call-ID: bidi$bidi@192.0.2.9\r\nCSeq: 1 INVITE\r\n"
+	printf "From: <sip:+1555\342\200\250@192.0.2.9>;tag=1\r\nTo: <sip:+1666@192.0.2.9>\r\n"
+	printf "Reason: Q.850;cause=18;text=\"exe.$bidi\"\r\nContent-Length: 0\r\n\r\n"
+	tailmsg bidi
+} >"$tmp/bidi.log"
+sw "bidirectional controls" 1 1 "$tmp/bidi.log"
+lossless "bidirectional controls" "$tmp/bidi.log"
+jsonok "bidirectional controls" "$tmp/bidi.log"
+for m in annotated failures summary json; do
+	tty "bidirectional controls, -o $m" "" -o $m "$tmp/bidi.log"
+done
+tty "bidirectional controls, --call" 'bidi\xe2\x80\xaeevil' --call "$(printf 'bidi\342\200\256evil\342\201\246x\342\201\251\342\200\217\330\234@192.0.2.9')" "$tmp/bidi.log"
 # ... and in metadata a format captures: the peer of an Oracle record
 {
 	printf 'Nov 21 10:02:00.081 On [0:0]192.0.2.10:5060 received from \033]0;peer\007\033[2J:5060\n'
