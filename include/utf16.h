@@ -16,6 +16,10 @@ enum { UTF16_NONE, UTF16_LE, UTF16_BE };
  * bytes or all of them (*BOM set to 0); UTF16_NONE otherwise.  Looking at
  * the first 64 bytes of a text, or all of a shorter one, decides. */
 int utf16_detect(const unsigned char *p, size_t n, size_t *bom);
+/* Could more bytes after P[0..N) change what utf16_detect says?  0 once
+ * there are 64, a byte-order mark, or bytes that are neither order's
+ * ASCII ("he" of "hello"): a text's first read mostly settles it. */
+int utf16_open(const unsigned char *p, size_t n);
 
 struct utf16 {
 	int order; /* UTF16_LE or UTF16_BE */

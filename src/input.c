@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "follow.h"
 #include "handoff.h"
 #include "lines.h"
 #include "utf16.h"
@@ -59,6 +60,7 @@ struct input {
 	int state;
 	int gzip;
 	int eof;          /* the fd is at its end */
+	int stopped;      /* a stop signal came while waiting for bytes */
 	uint64_t raw;     /* bytes read from fd */
 	uint64_t members; /* gzip members completed */
 	z_stream zs;
@@ -119,6 +121,18 @@ int input_fd(const struct input *in)
 	return in->fd;
 }
 
+/* A read interrupted by a stop signal (SIGINT, SIGTERM): what came so far
+ * is all there is, as at the end of the input, so that a pipe's writer
+ * that sends nothing more does not hold sipwhy.  1 if so. */
+static int stop_waiting(struct input *in)
+{
+	if (!follow_stop)
+		return 0;
+	in->stopped = 1;
+	in->eof = 1;
+	return 1;
+}
+
 /* Refill in->in keeping unread bytes; returns bytes available, -1 on error. */
 static ssize_t fill(struct input *in)
 {
@@ -131,6 +145,8 @@ static ssize_t fill(struct input *in)
 	while (!in->eof && in->inlen < INBUF) {
 		n = read(in->fd, in->in + in->inlen, INBUF - in->inlen);
 		if (n < 0) {
+			if (errno == EINTR && stop_waiting(in))
+				break;
 			if (errno == EINTR)
 				continue;
 			diag_error(in->name, "read error: %s", strerror(errno));
@@ -161,6 +177,8 @@ static ssize_t read_plain(struct input *in, char *buf, size_t cap)
 	while (in->inpos == in->inlen && !in->eof) {
 		ssize_t r = read(in->fd, buf, cap);
 
+		if (r < 0 && errno == EINTR && stop_waiting(in))
+			return 0;
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -191,6 +209,10 @@ static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 		if (in->inpos == in->inlen) {
 			if (fill(in) < 0)
 				return -1;
+			if (in->inlen == 0 && in->stopped) {
+				in->state = ST_END; /* not damage: a stop */
+				return 0;
+			}
 			if (in->inlen == 0) {
 				diag_error(in->name,
 				           "truncated gzip data (ends inside "
@@ -312,15 +334,16 @@ static ssize_t read_bytes(struct input *in, char *buf, size_t cap)
 	}
 }
 
-/* The first 64 bytes (or all, if fewer) decide whether the text is UTF-16;
- * they wait in ub to be handed over or decoded. */
+/* The first bytes decide whether the text is UTF-16: 64 of them, or all if
+ * fewer, or as few as settle it (a pipe's first few bytes must not wait
+ * for more); they wait in ub to be handed over or decoded. */
 static int decide(struct input *in)
 {
 	size_t bom;
 
 	if (in->ub == NULL)
 		in->ub = xmalloc(UBUF);
-	while (in->ulen < 64) {
+	while (utf16_open(in->ub, in->ulen)) {
 		ssize_t n =
 		    read_bytes(in, (char *)in->ub + in->ulen, UBUF - in->ulen);
 

@@ -36,6 +36,23 @@ int utf16_detect(const unsigned char *p, size_t n, size_t *bom)
 	return le ? UTF16_LE : be ? UTF16_BE : UTF16_NONE;
 }
 
+int utf16_open(const unsigned char *p, size_t n)
+{
+	size_t i;
+	int le = 1, be = 1;
+
+	if (n < 2)
+		return 1; /* half a byte-order mark, perhaps */
+	if (n >= 64 || (p[0] == 0xff && p[1] == 0xfe) ||
+	    (p[0] == 0xfe && p[1] == 0xff))
+		return 0;
+	for (i = 0; i < n / 2 * 2 && (le || be); i++) { /* whole units */
+		le &= i % 2 == 0 ? text_byte(p[i]) : p[i] == 0;
+		be &= i % 2 == 0 ? p[i] == 0 : text_byte(p[i]);
+	}
+	return le || be;
+}
+
 void utf16_init(struct utf16 *u, int order)
 {
 	memset(u, 0, sizeof(*u));

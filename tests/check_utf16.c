@@ -96,6 +96,44 @@ static void decode_by(const unsigned char *in, size_t n, int order,
 	ck_assert_uint_eq(u.bad, 0);
 }
 
+/* utf16_open: once it says the first bytes are settled, no bytes after
+ * them change utf16_detect's answer; and plain text settles at once. */
+START_TEST(test_detect_settled)
+{
+	static const unsigned char alpha[] = {0, 'a', '\n', 0xff, 0xfe, 0x80};
+	unsigned char p[80];
+	size_t bom0, bom1, k, n;
+	int i, settled = 0;
+
+	srand(11);
+	for (i = 0; i < 200000; i++) {
+		int zeros = rand() % 2; /* half of them UTF-16-like */
+
+		n = (size_t)(rand() % 80);
+		for (k = 0; k < n; k++)
+			p[k] = zeros && rand() % 8 ? (k % 2 ? 0 : 'a')
+			                           : alpha[rand() % 6];
+		for (k = 0; k <= n; k++) {
+			if (utf16_open(p, k))
+				continue;
+			settled++;
+			ck_assert_int_eq(utf16_detect(p, k, &bom0),
+			                 utf16_detect(p, n, &bom1));
+			ck_assert_int_eq(bom0, bom1);
+			break;
+		}
+	}
+	ck_assert_int_gt(settled, 100000);
+	ck_assert(!utf16_open((const unsigned char *)"he", 2));
+	ck_assert(!utf16_open((const unsigned char *)"\xff\xfe", 2));
+	ck_assert(utf16_open((const unsigned char *)"h", 1));
+	ck_assert(utf16_open((const unsigned char *)"h\0e\0l", 5));
+	ck_assert(utf16_open((const unsigned char *)"\0h\0", 3));
+	memset(p, 0, sizeof(p));
+	ck_assert(!utf16_open(p, 64));
+}
+END_TEST
+
 START_TEST(test_decode_any_split)
 {
 	unsigned char in[32];
@@ -244,6 +282,7 @@ Suite *utf16_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_detect);
+	tcase_add_test(tc, test_detect_settled);
 	tcase_add_test(tc, test_decode_any_split);
 	tcase_add_test(tc, test_decode_full);
 	tcase_add_test(tc, test_decode_unpaired);

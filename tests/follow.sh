@@ -165,6 +165,50 @@ wait "$p4"
 rc=$?
 [ "$rc" = 1 ] && [ "$(seen 9)" = 1 ] && ok "a pipe: read to its end, exit 1" || no "pipe: exit $rc, failure 9 seen $(seen 9)"
 
+# a few bytes on a stdin pipe that stays open hold nothing back: a file
+# followed beside it is read, and SIGINT ends sipwhy at once
+mkfifo "$tmp/fifo2"
+: >"$tmp/beside.log"
+"$bin" -f -o json -s none --year 2025 - "$tmp/beside.log" <"$tmp/fifo2" >"$tmp/o5" 2>"$tmp/e5" &
+p5=$!
+exec 9>"$tmp/fifo2"
+echo hello >&9
+sleep 0.3
+fail_rec 10 >>"$tmp/beside.log"
+out=$tmp/o5
+within_1s 10 && ok "a few bytes on stdin: the file beside it is followed" || no "a few bytes on stdin hold back the file beside it"
+kill -INT $p5
+i=0
+while kill -0 $p5 2>/dev/null && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $p5 2>/dev/null; then
+	no "a few bytes on stdin: SIGINT did not end sipwhy within a second"
+	kill -9 $p5
+else
+	ok "a few bytes on stdin: SIGINT ends sipwhy"
+fi
+wait $p5 2>/dev/null
+exec 9>&-
+# ... nor bytes that might be the start of UTF-16 (each other one zero),
+# on stdin alone: SIGINT ends the wait for more, without a diagnostic
+mkfifo "$tmp/fifo3"
+"$bin" -o json -s none <"$tmp/fifo3" >"$tmp/o6" 2>"$tmp/e6" &
+p6=$!
+exec 9>"$tmp/fifo3"
+printf 'S\000I\000' >&9
+sleep 0.3
+kill -INT $p6
+i=0
+while kill -0 $p6 2>/dev/null && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $p6 2>/dev/null; then
+	no "half a UTF-16 start on stdin: SIGINT did not end sipwhy within a second"
+	kill -9 $p6
+else
+	ok "half a UTF-16 start on stdin: SIGINT ends sipwhy"
+fi
+wait $p6 2>/dev/null
+exec 9>&-
+[ ! -s "$tmp/e6" ] && ok "half a UTF-16 start on stdin: no diagnostic for a stop" || no "stop on stdin: $(cat "$tmp/e6")"
+
 # a reader that went away, with SIGPIPE ignored (as some supervisors
 # start programs): writes fail, and sipwhy stops following instead of
 # reading on for ever
