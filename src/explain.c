@@ -70,6 +70,10 @@ static void sip_status(FILE *out, const struct kb *kb, int code)
 			fprintf(out, "  meaning: %s\n", s->meaning);
 		if (s->action)
 			fprintf(out, "  action: %s\n", s->action);
+	} else if (code < 100 || code > 699) {
+		fprintf(out, "SIP %d: not a SIP status (they run from 100 to "
+		             "699)\n",
+		        code);
 	} else {
 		fprintf(out,
 		        "SIP %d: not a registered status; by its class a "
@@ -104,7 +108,17 @@ static int ms_code(FILE *out, const struct kb *kb, long code, int sip)
 	}
 	if (n)
 		return 0;
-	if (code / 1000 == 560 && code % 1000 >= 300) {
+	if (sip >= 0) /* the pair is unknown: say what the code is */
+		return ms_code(out, kb, code, -1);
+	if (code / 1000 == 560 && (code % 1000 < 300 || code % 1000 > 699)) {
+		fprintf(out,
+		        "Microsoft code %ld: not in the table, and %03ld is not "
+		        "a SIP failure status (300 to 699), so the 560 rule "
+		        "does not read it: check the code.\n  doc: %s\n",
+		        code, code % 1000, OVERVIEW);
+		return 1;
+	}
+	if (code / 1000 == 560) {
 		fprintf(out,
 		        "Microsoft code %ld: not in the table.  By the 560 "
 		        "rule the SBC produced the final response, SIP %ld: "
@@ -208,8 +222,6 @@ static int one(FILE *out, const struct kb *kb, const char *arg)
 			if (!isdigit((unsigned char)sip[i]))
 				goto bad;
 		rc = ms_code(out, kb, atol(slash + 1), atoi(sip));
-		if (rc != 0) /* the pair is unknown: say what each half is */
-			rc = ms_code(out, kb, atol(slash + 1), -1);
 		if (atoi(sip) > 0) {
 			fputc('\n', out);
 			sip_status(out, kb, atoi(sip));

@@ -446,6 +446,14 @@ if [ -f "$ref" ]; then
 fi
 "$bin" explain 560487 >"$tmp/e"
 grep -q 'By the 560' "$tmp/e" && grep -q '^SIP 487 Request Terminated' "$tmp/e" && ok || no "explain 560487: the 560 rule"
+# 560 + something that is no SIP failure status is no 560 code
+status 1 "explain 560999" "$bin" explain 560999
+"$bin" explain 560999 | grep -q '999 is not a SIP failure status' && ! "$bin" explain 560999 | grep -q 'By the 560' &&
+	ok || no "explain 560999: not read by the 560 rule"
+"$bin" explain 560200 | grep -q '200 is not a SIP failure status' && ok || no "explain 560200: not read by the 560 rule"
+"$bin" explain 999/560999 >"$tmp/e"
+[ "$(grep -c '^Microsoft code 560999' "$tmp/e")" = 1 ] && grep -q '^SIP 999: not a SIP status' "$tmp/e" &&
+	ok || no "explain 999/560999: each half said once: $(cat "$tmp/e")"
 "$bin" explain q850:31 | grep -q '^Q.850 cause 31: Normal, unspecified' && ok || no "explain q850:31"
 "$bin" explain 480 | grep -q 'Microsoft codes: 10037, 10140, 10191' && ok || no "explain 480 lists its Microsoft codes"
 "$bin" explain 499 | grep -q 'by its class a client error' && ok || no "explain an unregistered status by its class"
