@@ -283,6 +283,17 @@ void event_explain(const struct event *ev, struct buf *cause,
 		         "Trying from the far end.");
 		return;
 	}
+	if (strcmp(ev->kind, "dropped") == 0 && ev->status > 0 && !ev->ms) {
+		buf_printf(cause,
+		           "The call was answered (SIP %d), and the Teams call "
+		           "log still marks it failed: it ended abnormally "
+		           "after answer.",
+		           ev->status);
+		buf_adds(action, "Look at what the SBC and the Teams client "
+		                 "logged when the call ended (media timeouts, "
+		                 "session timers, a BYE with a Reason).");
+		return;
+	}
 	if (strcmp(ev->kind, "dropped") == 0) {
 		buf_adds(cause,
 		         "The call was set up, then ended by a BYE whose "

@@ -206,7 +206,10 @@ int export_event(const struct csv *c, const struct kb *kb, struct record *rec,
 		sbc.n = META_LEN - 1;
 	memcpy(rec->peer, sbc.p, sbc.n);
 	memset(ev, 0, sizeof(*ev));
-	ev->kind = status == 487 ? "canceled" : "failed";
+	/* answered, and still a failure: it ended badly after answer */
+	ev->kind = status == 487                   ? "canceled"
+	           : status >= 200 && status < 300 ? "dropped"
+	                                           : "failed";
 	ev->rec = rec;
 	ev->file = file;
 	ev->format = "teams-export";

@@ -139,6 +139,12 @@ static void write_annotation(struct run *r, const struct event *ev)
 		buf_printf(&b, "%sTIMEOUT%s no final response to ",
 		           r->o.color ? "\033[1;31m" : "",
 		           r->o.color ? "\033[0m" : "");
+	} else if (strcmp(ev->kind, "dropped") == 0 && ev->status > 0) {
+		/* a Teams call log's answered call marked failed */
+		buf_printf(&b,
+		           "%sDROPPED%s call failed after answer (SIP %d) to ",
+		           r->o.color ? "\033[1;31m" : "",
+		           r->o.color ? "\033[0m" : "", ev->status);
 	} else if (strcmp(ev->kind, "dropped") == 0) {
 		buf_printf(&b, "%sDROPPED%s call ended abnormally by ",
 		           r->o.color ? "\033[1;31m" : "",

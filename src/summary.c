@@ -161,7 +161,8 @@ void summary_add(struct summary *s, const struct event *ev)
 		plen = strlen(phrase);
 	}
 	if (strcmp(ev->kind, "dropped") == 0 && !ev->ms && ev->ms_text.n == 0) {
-		phrase = "ended abnormally (BYE)";
+		phrase = ev->status > 0 ? "failed after answer"
+		                        : "ended abnormally (BYE)";
 		plen = strlen(phrase);
 	}
 	/* grouped by the phrase as kept, as merge groups it */

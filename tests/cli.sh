@@ -214,6 +214,14 @@ sed 's/Z sbc01/-05:00 sbc01/' $fx/ribbon-syslog.log >"$tmp/r5.log"
 sed 's/2025-11-21T10:02:14.250Z/2025-11-21 11:02:14.25+01:00/' $fx/teams-export.csv >"$tmp/te.csv"
 [ "$("$bin" -o json -s none "$tmp/te.csv" | jq -r 'select(.status == 480) | .time')" = "2025-11-21T10:02:14.250Z" ] &&
 	ok || no "zones: a Teams export time with an offset is written in UTC"
+# a Teams call log row marked failed although its final SIP code is 200:
+# the call was answered, then failed; no "FAILED 200"
+sed 's/,No,\(+15555550100,+442079460188,ByotIn,EU,EU\),480,10037,[^,]*,/,No,\1,200,,,/' $fx/teams-export.csv >"$tmp/t200.csv"
+"$bin" --color=never "$tmp/t200.csv" >"$tmp/o" 2>&1
+grep -q '^\[sipwhy\] DROPPED call failed after answer (SIP 200) to INVITE' "$tmp/o" && ! grep -q 'FAILED 200' "$tmp/o" &&
+	ok || no "Teams export: Success No with SIP 200 is a call dropped after answer"
+"$bin" -o summary -s json "$tmp/t200.csv" | jq -e '.dropped == 1 and ([.groups[] | select(.status == 200)][0].phrase == "failed after answer")' >/dev/null &&
+	ok || no "Teams export: answered and failed, counted as dropped, grouped as failed after answer"
 # FreeSWITCH stamps are a time of day: compared with the bounds' time of day
 [ "$("$bin" -o json -s none --since 2025-11-21T10:02:30 --until '2025-11-21 10:03:47.6' $fx/freeswitch-old.log | jq -r .status)" = "488" ] &&
 	ok || no "filters: --since and --until on stamps without a date"
