@@ -285,6 +285,12 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		return V_NONE;
 	}
 	t = find_tx(k, cseq, meth, mlen, 1);
+	if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 && !k->counted) {
+		/* a call whose INVITE is not in the log (a capture of one
+		   direction, a log that starts late) is still a call */
+		k->counted = 1;
+		c->ncalls++;
+	}
 	/* the same final response again: retransmitted, or relayed by a
 	   proxy; another one is news (a proxy that failed over to another
 	   gateway, or forked) */

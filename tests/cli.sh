@@ -185,6 +185,14 @@ status 0 "timeout: none before 3 minutes after the last provisional response" "$
 jqall '.call_id=="drop1"' '.method=="BYE" and .status==null and .q850==41 and .q850_name=="Temporary failure"' && ok || no "dropped: fields"
 [ "$(tail -n1 "$tmp/j" | jq .dropped)" = 2 ] && ok || no "dropped: counted in the summary"
 
+# calls: a log of failing responses alone (one direction captured) still
+# holds as many calls as failures
+for i in 1 2 3; do
+	printf 'SIP/2.0 486 Busy Here\r\nCall-ID: only-%s@192.0.2.9\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n' $i
+done >"$tmp/resp.log"
+"$bin" -o summary -s json "$tmp/resp.log" | jq -e '.failed == 3 and .calls == 3' >/dev/null &&
+	ok || no "calls: responses to INVITEs whose request is not in the log are calls"
+
 # filters, applied before anything is written or counted
 f=$fx/audiocodes-oneline.log
 [ "$("$bin" --year 2025 -o json -s none --status 4xx --kind failed --peer 52.114 $f | jq -r .status | tr '\n' ' ')" = "480 403 " ] &&
