@@ -19,6 +19,7 @@ struct tx {
 	long long prov_t; /* and its log time */
 	int reported;
 	uint64_t report_line;
+	uint64_t report_tag; /* hash of the reported one's To tag; 0: none */
 };
 
 /* A Call-ID up to this long is kept in the call itself: one allocation
@@ -156,6 +157,46 @@ void calls_free(struct calls *c)
 	free(c);
 }
 
+/* The To header's tag in M, hashed (never 0); 0 without one.  The tag is
+ * a header parameter: after the URI's '>', or anywhere in a bare URI. */
+static uint64_t to_tag(const struct sip_msg *m)
+{
+	const struct sip_hdr *to = sip_header_id(m, SIP_HID_TO, 0);
+	const char *p, *e, *gt;
+
+	if (to == NULL)
+		return 0;
+	p = to->val;
+	e = p + to->vlen;
+	gt = memchr(p, '>', to->vlen);
+	if (gt)
+		p = gt + 1;
+	while ((p = memchr(p, ';', (size_t)(e - p))) != NULL) {
+		const char *v;
+
+		p++;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (e - p < 3 || (p[0] | 0x20) != 't' || (p[1] | 0x20) != 'a' ||
+		    (p[2] | 0x20) != 'g')
+			continue;
+		p += 3;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == e || *p != '=')
+			continue;
+		p++;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		for (v = p;
+		     p < e && *p != ';' && *p != ' ' && *p != '\t' && *p != ',';
+		     p++)
+			;
+		return p > v ? hash(v, (size_t)(p - v)) | 1 : 0;
+	}
+	return 0;
+}
+
 static struct call *find_call(struct calls *c, const char *id, size_t n)
 {
 	uint64_t h = hash(id, n);
@@ -254,6 +295,7 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 	long cseq;
 	struct call *k;
 	struct tx *t;
+	uint64_t tag;
 
 	if (id == NULL || id->vlen == 0 || sip_cseq(m, &cseq, &meth, &mlen) < 0)
 		return m->is_response && m->status >= 400 && m->status != 401 &&
@@ -292,9 +334,12 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		c->ncalls++;
 	}
 	/* the same final response again: retransmitted, or relayed by a
-	   proxy; another one is news (a proxy that failed over to another
-	   gateway, or forked) */
-	if (t->reported && t->final == m->status) {
+	   proxy (the same status from the same UAS, whose To tag is the
+	   same); another one is news (a proxy that failed over to another
+	   gateway, or forked: another status, or another To tag) */
+	tag = m->status >= 300 ? to_tag(m) : 0;
+	if (t->reported && t->final == m->status &&
+	    (tag == t->report_tag || tag == 0 || t->report_tag == 0)) {
 		*first_line = t->report_line;
 		return V_REPEAT;
 	}
@@ -305,6 +350,7 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		return V_NONE;
 	t->reported = 1;
 	t->report_line = line;
+	t->report_tag = tag;
 	if (m->status == 487 && t->canceled)
 		return V_CANCELED;
 	return V_FAILED;

@@ -109,6 +109,33 @@ START_TEST(test_repeat)
 }
 END_TEST
 
+/* The same status from another UAS (another To tag) is news: a proxy that
+ * failed over from one gateway to the next, both answering 503.  The same
+ * tag again is a retransmission or the proxy relaying it. */
+#define FO(tag) "SIP/2.0 503 Service Unavailable\r\nCall-ID: fo\r\nCSeq: 1 INVITE\r\nTo: <sip:+1555@gw.example;user=phone>" tag "\r\n\r\n"
+START_TEST(test_failover_same_status)
+{
+	struct calls *c = calls_new(100);
+	uint64_t first = 0;
+
+	ck_assert_verdict(feed(c, 1, &first, "INVITE sip:a@b SIP/2.0\r\nCall-ID: fo\r\nCSeq: 1 INVITE\r\n\r\n"), V_NONE);
+	ck_assert_verdict(feed(c, 10, &first, FO(";tag=gw1")), V_FAILED);
+	ck_assert_verdict(feed(c, 11, &first, FO(";tag=gw1")), V_REPEAT);
+	ck_assert_uint_eq(first, 10);
+	ck_assert_verdict(feed(c, 20, &first, FO(" ; TAG = gw2 ;x=1")), V_FAILED);
+	ck_assert_verdict(feed(c, 30, &first, FO(";tag=gw2")), V_REPEAT);
+	ck_assert_uint_eq(first, 20);
+	/* without a tag: cannot tell, one failure */
+	ck_assert_verdict(feed(c, 40, &first, FO("")), V_REPEAT);
+	/* a tag-like text inside the URI is no tag of the header */
+	ck_assert_verdict(feed(c, 50, &first, "SIP/2.0 503 X\r\nCall-ID: fo\r\nCSeq: 1 INVITE\r\nTo: <sip:a@b;tag=uri>;tag=gw2\r\n\r\n"), V_REPEAT);
+	/* a bare URI's parameters are the header's */
+	ck_assert_verdict(feed(c, 60, &first, "SIP/2.0 503 X\r\nCall-ID: fo\r\nCSeq: 1 INVITE\r\nTo: sip:a@b;tag=gw3\r\n\r\n"), V_FAILED);
+	ck_assert_uint_eq(calls_count(c), 1);
+	calls_free(c);
+}
+END_TEST
+
 /* Call-IDs of every length around the one kept inside a call, long ones
  * that differ only past it, and one of 300 bytes: each its own call. */
 START_TEST(test_call_id_lengths)
@@ -436,6 +463,7 @@ Suite *calls_suite(void)
 	tc = tcase_create("verdicts");
 	tcase_add_test(tc, test_failed);
 	tcase_add_test(tc, test_repeat);
+	tcase_add_test(tc, test_failover_same_status);
 	tcase_add_test(tc, test_call_id_lengths);
 	tcase_add_test(tc, test_call_id_spread);
 	tcase_add_test(tc, test_challenges);

@@ -159,6 +159,17 @@ jqall '.kind=="timeout"' '.cause | test("provisional response \\(183\\).*Timer C
 [ "$("$bin" --year 2025 -o json -s none "$tmp/failover.log" | jq -s -c '[.[] | [.status, .line]]')" = '[[503,8],[486,22]]' ] &&
 	ok || no "failover: both gateways' failures: $("$bin" --year 2025 -o json -s none "$tmp/failover.log" | jq -s -c '[.[] | [.status, .line]]')"
 "$bin" --year 2025 "$tmp/failover.log" | grep -q 'same failure as line 22' && ok || no "failover: the relayed 486 is a repeat"
+# ... both gateways answering 503: told apart by their To tags
+{
+	rec 10:00:00.000 'sent to' 'INVITE sip:+1555@gw1 SIP/2.0' 'Call-ID: fo' 'CSeq: 1 INVITE'
+	rec 10:00:00.100 'received from' 'SIP/2.0 503 Service Unavailable' 'Call-ID: fo' 'CSeq: 1 INVITE' 'To: <sip:+1555@gw1>;tag=g1'
+	rec 10:00:00.200 'sent to' 'INVITE sip:+1555@gw2 SIP/2.0' 'Call-ID: fo' 'CSeq: 1 INVITE'
+	rec 10:00:00.300 'received from' 'SIP/2.0 503 Service Unavailable' 'Call-ID: fo' 'CSeq: 1 INVITE' 'To: <sip:+1555@gw2>;tag=g2'
+	rec 10:00:00.400 'sent to' 'SIP/2.0 503 Service Unavailable' 'Call-ID: fo' 'CSeq: 1 INVITE' 'To: <sip:+1555@gw2>;tag=g2'
+} >"$tmp/failover2.log"
+[ "$("$bin" --year 2025 -o json -s none "$tmp/failover2.log" | jq -s -c '[.[] | .line]')" = '[8,23]' ] &&
+	"$bin" --year 2025 "$tmp/failover2.log" | grep -q 'same failure as line 23' &&
+	ok || no "failover: two gateways' 503s, each reported, the relay a repeat"
 # the SBC answers an INVITE when Timer B ends on its next hop, a moment
 # after 32 s: that answer is the failure, with no timeout besides
 {
