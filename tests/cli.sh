@@ -396,6 +396,19 @@ fi
 printf 'SIP/2.0 486 Busy | Here\r\nCall-ID: a|b\r\nCSeq: 1 INVITE\r\nReason: Q.850;cause=17;text="x | y"\r\n\r\n' >"$tmp/pipe.log"
 "$bin" -o summary -s markdown "$tmp/pipe.log" | cmark-gfm -e table 2>/dev/null | grep -q 'a|b</code></td>' &&
 	ok || no "markdown: a | in a cell is escaped"
+# Markdown and HTML in a Reason text, a peer and a Call-ID show as written:
+# no link, image, tag, emphasis or code from the log in the ticket
+{
+	printf 'Nov 21 10:02:00.081 On [0:0]192.0.2.10:5060 received from <b>peer</b>:5060\n'
+	printf 'SIP/2.0 480 Temporarily Unavailable\nCall-ID: t`ick``s|x\nCSeq: 1 INVITE\n'
+	printf 'Reason: Q.850;cause=18;text="[click](https://evil.example) www.evil.example <img src=x> **b** _e_ ~~s~~ &lt; NORMAL_CLEARING `c`"\n'
+	printf 'Content-Length: 0\n\n\n----------------------------------------\n'
+} >"$tmp/mdh.log"
+"$bin" -o summary -s markdown "$tmp/mdh.log" | cmark-gfm --unsafe -e table -e strikethrough -e autolink >"$tmp/mdh.html" 2>/dev/null
+grep -q '<td>\[click\](https://evil.example) www.evil.example &lt;img src=x&gt; \*\*b\*\* _e_ ~~s~~ &amp;lt; NORMAL_CLEARING `c`</td>' "$tmp/mdh.html" &&
+	grep -q '<td><code>t`ick``s|x</code></td>' "$tmp/mdh.html" && grep -q '<td>&lt;b&gt;peer&lt;/b&gt;:5060</td>' "$tmp/mdh.html" &&
+	! grep -q '<a \|<img\|<em>\|<del>\|<b>' "$tmp/mdh.html" &&
+	ok || no "markdown: text from the log shows as written: $(cat "$tmp/mdh.html")"
 
 # hostile text: control bytes and escape sequences from a log never reach a
 # terminal raw; piped output stays byte for byte
