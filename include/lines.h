@@ -31,6 +31,9 @@ struct lines {
 };
 
 void lines_init(struct lines *ls, size_t cap, line_fn fn, void *ctx);
+/* Hands over an unterminated line, then numbers the next line NO + 1: a
+ * followed file read from its middle, or from its start again. */
+void lines_restart(struct lines *ls, uint64_t no);
 void lines_feed(struct lines *ls, const char *p, size_t n);
 /* The offsets of the line breaks in P..P+N into BRK (up to CAP of them):
  * how many, or (size_t)-1 when there are more than CAP. */

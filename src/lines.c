@@ -115,6 +115,13 @@ void lines_finish(struct lines *ls)
 	}
 }
 
+void lines_restart(struct lines *ls, uint64_t no)
+{
+	lines_finish(ls);
+	ls->piece = 0;
+	ls->no = no;
+}
+
 void lines_free(struct lines *ls)
 {
 	buf_free(&ls->part);

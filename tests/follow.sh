@@ -165,6 +165,25 @@ wait "$p4"
 rc=$?
 [ "$rc" = 1 ] && [ "$(seen 9)" = 1 ] && ok "a pipe: read to its end, exit 1" || no "pipe: exit $rc, failure 9 seen $(seen 9)"
 
+# line numbers are the file's: counted from its start when following
+# begins at its end, and from 1 again after it is truncated
+for i in 1 2 3 4 5 6 7 8 9; do ok_rec $i; done >"$tmp/num.log"
+"$bin" -f -o json -s none --year 2025 "$tmp/num.log" >"$tmp/o7" 2>/dev/null &
+p7=$!
+sleep 0.3
+fail_rec 11 >>"$tmp/num.log"
+out=$tmp/o7
+within_1s 11 || true
+: >"$tmp/num.log"
+sleep 0.3
+{ ok_rec 12; fail_rec 12; } >>"$tmp/num.log"
+within_1s 12 || true
+kill -INT $p7
+wait $p7 2>/dev/null
+# 9 records of 7 lines before live-11's; one before live-12's
+[ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o7" | tr '\t\n' ': ')" = "live-11:64 live-12:8 " ] &&
+	ok || no "-f: line numbers of the file: $(jq -c '[.call_id, .line]' "$tmp/o7" | tr '\n' ' ')"
+
 # a few bytes on a stdin pipe that stays open hold nothing back: a file
 # followed beside it is read, and SIGINT ends sipwhy at once
 mkfifo "$tmp/fifo2"
