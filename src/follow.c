@@ -55,7 +55,7 @@ void follow_signals(void)
 struct follower {
 	const char *path; /* NULL: stdin */
 	int fd;
-	struct input *in; /* stdin: plain or gzip */
+	struct input *in; /* stdin or a gzip file: plain or gzip */
 	dev_t dev;
 	ino_t ino;
 	off_t off;
@@ -185,6 +185,26 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 		f->done = 1;
 		return -1;
 	}
+	if (S_ISREG(st.st_mode)) {
+		unsigned char m[2];
+
+		if (pread(f->fd, m, 2, 0) == 2 && m[0] == 0x1f &&
+		    m[1] == 0x8b) {
+			/* a compressed log is done growing: read it whole,
+			   inflated, as without -f */
+			diag_warn(f->path, "gzip-compressed: read once from "
+			                   "its start, not followed");
+			close(f->fd);
+			f->fd = -1;
+			f->in = input_open(f->path);
+			if (f->in == NULL) {
+				f->done = 1;
+				return -1;
+			}
+			start(r, f, f->path);
+			return 0;
+		}
+	}
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->off = 0;
@@ -254,8 +274,8 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 
 	if (f->done)
 		return 0;
-	if (f->path == NULL) { /* stdin */
-		struct pollfd p = {0, POLLIN, 0};
+	if (f->in) { /* stdin, or a gzip file */
+		struct pollfd p = {input_fd(f->in), POLLIN, 0};
 
 		if (poll(&p, 1, 0) <= 0)
 			return 0;
@@ -267,8 +287,8 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 		src_feed(&f->s, chunk, (size_t)n);
 		return 1;
 	}
-	if (f->fd < 0 && open_file(r, f, 0) < 0)
-		return 0;
+	if (f->fd < 0 && (open_file(r, f, 0) < 0 || f->in))
+		return 0; /* not there yet; or gzip, read from now on */
 	n = read(f->fd, chunk, CHUNK);
 	if (n > 0) {
 		if (f->replaced_ms)

@@ -184,6 +184,23 @@ wait $p7 2>/dev/null
 [ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o7" | tr '\t\n' ': ')" = "live-11:64 live-12:8 " ] &&
 	ok || no "-f: line numbers of the file: $(jq -c '[.call_id, .line]' "$tmp/o7" | tr '\n' ' ')"
 
+# a gzip file given to -f is inflated and read once (it does not grow),
+# not read as text; a plain file beside it is followed on
+gzip -c tests/fixtures/oracle-sipmsg.log >"$tmp/old.log.gz"
+: >"$tmp/plain.log"
+"$bin" -f -o json -s none --year 2025 "$tmp/old.log.gz" "$tmp/plain.log" >"$tmp/o8" 2>"$tmp/e8" &
+p8=$!
+sleep 0.3
+fail_rec 13 >>"$tmp/plain.log"
+out=$tmp/o8
+within_1s 13 && ok "-f with a gzip file: the plain file beside it is followed" || no "-f with a gzip file: failure 13 not reported"
+kill -INT $p8
+wait $p8 2>/dev/null
+"$bin" -o json -s none --year 2025 tests/fixtures/oracle-sipmsg.log | jq -c '[.call_id, .line]' >"$tmp/want8"
+grep -v live-13 "$tmp/o8" | jq -c '[.call_id, .line]' | cmp -s - "$tmp/want8" &&
+	grep -q 'old.log.gz: warning: gzip-compressed: read once from its start, not followed' "$tmp/e8" &&
+	ok || no "-f with a gzip file: its failures as without -f: $(cat "$tmp/o8" "$tmp/e8")"
+
 # a few bytes on a stdin pipe that stays open hold nothing back: a file
 # followed beside it is read, and SIGINT ends sipwhy at once
 mkfifo "$tmp/fifo2"
