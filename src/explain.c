@@ -71,8 +71,9 @@ static void sip_status(FILE *out, const struct kb *kb, int code)
 		if (s->action)
 			fprintf(out, "  action: %s\n", s->action);
 	} else if (code < 100 || code > 699) {
-		fprintf(out, "SIP %d: not a SIP status (they run from 100 to "
-		             "699)\n",
+		fprintf(out,
+		        "SIP %d: not a SIP status (they run from 100 to "
+		        "699)\n",
 		        code);
 	} else {
 		fprintf(out,
@@ -111,11 +112,12 @@ static int ms_code(FILE *out, const struct kb *kb, long code, int sip)
 	if (sip >= 0) /* the pair is unknown: say what the code is */
 		return ms_code(out, kb, code, -1);
 	if (code / 1000 == 560 && (code % 1000 < 300 || code % 1000 > 699)) {
-		fprintf(out,
-		        "Microsoft code %ld: not in the table, and %03ld is not "
-		        "a SIP failure status (300 to 699), so the 560 rule "
-		        "does not read it: check the code.\n  doc: %s\n",
-		        code, code % 1000, OVERVIEW);
+		fprintf(
+		    out,
+		    "Microsoft code %ld: not in the table, and %03ld is not "
+		    "a SIP failure status (300 to 699), so the 560 rule "
+		    "does not read it: check the code.\n  doc: %s\n",
+		    code, code % 1000, OVERVIEW);
 		return 1;
 	}
 	if (code / 1000 == 560) {
