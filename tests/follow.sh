@@ -201,6 +201,20 @@ grep -v live-13 "$tmp/o8" | jq -c '[.call_id, .line]' | cmp -s - "$tmp/want8" &&
 	grep -q 'old.log.gz: warning: gzip-compressed: read once from its start, not followed' "$tmp/e8" &&
 	ok || no "-f with a gzip file: its failures as without -f: $(cat "$tmp/o8" "$tmp/e8")"
 
+# int_ends PID NAME: SIGINT ends sipwhy PID within a second
+int_ends() {
+	kill -INT "$1"
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$1" 2>/dev/null; then
+		no "$2: SIGINT did not end sipwhy within a second"
+		kill -9 "$1"
+	else
+		ok "$2: SIGINT ends sipwhy"
+	fi
+	wait "$1" 2>/dev/null
+}
+
 # a few bytes on a stdin pipe that stays open hold nothing back: a file
 # followed beside it is read, and SIGINT ends sipwhy at once
 mkfifo "$tmp/fifo2"
@@ -213,16 +227,7 @@ sleep 0.3
 fail_rec 10 >>"$tmp/beside.log"
 out=$tmp/o5
 within_1s 10 && ok "a few bytes on stdin: the file beside it is followed" || no "a few bytes on stdin hold back the file beside it"
-kill -INT $p5
-i=0
-while kill -0 $p5 2>/dev/null && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $p5 2>/dev/null; then
-	no "a few bytes on stdin: SIGINT did not end sipwhy within a second"
-	kill -9 $p5
-else
-	ok "a few bytes on stdin: SIGINT ends sipwhy"
-fi
-wait $p5 2>/dev/null
+int_ends $p5 "a few bytes on stdin"
 exec 9>&-
 # ... nor bytes that might be the start of UTF-16 (each other one zero),
 # on stdin alone: SIGINT ends the wait for more, without a diagnostic
@@ -232,16 +237,7 @@ p6=$!
 exec 9>"$tmp/fifo3"
 printf 'S\000I\000' >&9
 sleep 0.3
-kill -INT $p6
-i=0
-while kill -0 $p6 2>/dev/null && [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $p6 2>/dev/null; then
-	no "half a UTF-16 start on stdin: SIGINT did not end sipwhy within a second"
-	kill -9 $p6
-else
-	ok "half a UTF-16 start on stdin: SIGINT ends sipwhy"
-fi
-wait $p6 2>/dev/null
+int_ends $p6 "half a UTF-16 start on stdin"
 exec 9>&-
 [ ! -s "$tmp/e6" ] && ok "half a UTF-16 start on stdin: no diagnostic for a stop" || no "stop on stdin: $(cat "$tmp/e6")"
 
