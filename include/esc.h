@@ -18,6 +18,13 @@ void esc_text(struct buf *out, const char *p, size_t n, int keep_tab);
  * characters esc_text hides escaped (\uXXXX), invalid UTF-8 replaced by
  * U+FFFD. */
 void esc_json(struct buf *out, const char *p, size_t n);
+/* Text from a log (escaped for the terminal already) in Markdown: what
+ * Markdown or HTML would read as markup (emphasis, code, links, GFM
+ * autolinks, tags, entities, strikethrough) backslash-escaped, so that a
+ * Reason text shows as written and cannot add a link or an image to a
+ * ticket; line breaks as blanks.  An underscore inside a word
+ * (NORMAL_CLEARING) cannot emphasise and stays as it is. */
+void esc_md(struct buf *out, const char *s);
 /* Appends a JSON string in quotes (P may be NULL: null). */
 void json_str(struct buf *out, const char *p, size_t n);
 

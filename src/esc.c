@@ -142,6 +142,52 @@ void esc_json(struct buf *out, const char *p, size_t n)
 	buf_add(out, run, (size_t)(s - run));
 }
 
+static int md_alnum(char c)
+{
+	return (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+void esc_md(struct buf *out, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++) {
+		switch (*p) {
+		case '_':
+			if (p > s && md_alnum(p[-1]) && md_alnum(p[1]))
+				break;
+			/* fall through */
+		case '\\':
+		case '`':
+		case '*':
+		case '[':
+		case ']':
+		case '<':
+		case '>':
+		case '&':
+		case '~':
+		case '|':
+			buf_addc(out, '\\');
+			break;
+		case ':': /* "https://": no autolink (GFM) */
+			if (p[1] == '/' && p[2] == '/')
+				buf_addc(out, '\\');
+			break;
+		case '.': /* "www.": no autolink either */
+			if (p - s >= 3 && (p[-1] | 0x20) == 'w' &&
+			    (p[-2] | 0x20) == 'w' && (p[-3] | 0x20) == 'w')
+				buf_addc(out, '\\');
+			break;
+		case '\n':
+		case '\r':
+			buf_addc(out, ' ');
+			continue;
+		}
+		buf_addc(out, *p);
+	}
+}
+
 void json_str(struct buf *out, const char *p, size_t n)
 {
 	if (p == NULL) {

@@ -295,6 +295,17 @@ static void put_safe(FILE *out, const char *s)
 	buf_free(&b);
 }
 
+/* S (made safe already) as Markdown text: no markup from the log. */
+static void put_md(FILE *out, const char *s)
+{
+	struct buf b = {0};
+
+	esc_md(&b, s);
+	if (b.len)
+		fwrite(b.p, 1, b.len, out);
+	buf_free(&b);
+}
+
 /* The longest run of backticks in S, so that a Markdown code span or
  * block around S is fenced with more and S cannot end it. */
 static int ticks(const char *s)
@@ -379,14 +390,24 @@ size_t story_print(struct story *st, FILE *out, int markdown)
 		fputs("```\n", out);
 		for (k = 0; k < st->n; k++)
 			if (st->m[k].why) {
-				fprintf(out, "\n### %s (%s)\n\n",
-				        st->m[k].label, st->m[k].where);
+				fputs("\n### ", out);
+				put_md(out, st->m[k].label);
+				fputs(" (", out);
+				put_md(out, st->m[k].where);
+				fputs(")\n\n", out);
 				put_block(out, st->m[k].why);
 			}
 		fputs("\n### Messages\n", out);
 		for (k = 0; k < st->n; k++) {
-			fprintf(out, "\n%s %s -> %s (%s)\n\n", st->m[k].time,
-			        st->m[k].from, st->m[k].to, st->m[k].where);
+			fputc('\n', out);
+			put_md(out, st->m[k].time);
+			fputc(' ', out);
+			put_md(out, st->m[k].from);
+			fputs(" -> ", out);
+			put_md(out, st->m[k].to);
+			fputs(" (", out);
+			put_md(out, st->m[k].where);
+			fputs(")\n\n", out);
 			put_block(out, st->m[k].text);
 		}
 	} else {

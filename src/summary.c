@@ -477,57 +477,6 @@ static void md_cell(struct buf *out, const char *s)
 	}
 }
 
-static int alnum(char c)
-{
-	return (c >= '0' && c <= '9') ||
-	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-/* Text from a log in a cell or the lead paragraph: what Markdown or HTML
- * would read as markup (emphasis, code, links, autolinks, tags, entities,
- * strikethrough) is backslash-escaped, so a Reason text shows as written
- * and cannot add a link or an image to the ticket.  An underscore inside
- * a word (NORMAL_CLEARING) cannot emphasise and stays as it is. */
-static void md_text(struct buf *out, const char *s)
-{
-	const char *p;
-
-	for (p = s; *p; p++) {
-		switch (*p) {
-		case '_':
-			if (p > s && alnum(p[-1]) && alnum(p[1]))
-				break;
-			/* fall through */
-		case '\\':
-		case '`':
-		case '*':
-		case '[':
-		case ']':
-		case '<':
-		case '>':
-		case '&':
-		case '~':
-		case '|':
-			buf_addc(out, '\\');
-			break;
-		case ':': /* "https://": no autolink (GFM) */
-			if (p[1] == '/' && p[2] == '/')
-				buf_addc(out, '\\');
-			break;
-		case '.': /* "www.": no autolink either */
-			if (p - s >= 3 && (p[-1] | 0x20) == 'w' &&
-			    (p[-2] | 0x20) == 'w' && (p[-3] | 0x20) == 'w')
-				buf_addc(out, '\\');
-			break;
-		case '\n':
-		case '\r':
-			buf_addc(out, ' ');
-			continue;
-		}
-		buf_addc(out, *p);
-	}
-}
-
 /* Text from a log as a code span in a table cell: fenced with more
  * backticks than it holds in a row (padded when it starts or ends with
  * one), its pipes escaped (GFM splits cells before code spans). */
@@ -594,7 +543,7 @@ void summary_markdown(struct summary *s, struct buf *out)
 		md_cell(out, code.p);
 		if (g->phrase[0]) {
 			buf_adds(out, " ");
-			md_text(out, g->phrase);
+			esc_md(out, g->phrase);
 		}
 		buf_printf(out, "** (%llu, %.1f%%), ",
 		           (unsigned long long)g->count, share(s, g->count));
@@ -656,7 +605,7 @@ void summary_markdown(struct summary *s, struct buf *out)
 			           share(s, g->count));
 			md_cell(out, code.p);
 			buf_adds(out, " | ");
-			md_text(out, g->phrase[0] ? g->phrase : "-");
+			esc_md(out, g->phrase[0] ? g->phrase : "-");
 			buf_printf(out, " | %s | ", gen_name(g->gen));
 			logtime_iso(&g->when.first, a, sizeof(a));
 			logtime_iso(&g->when.last, b, sizeof(b));
@@ -699,7 +648,7 @@ void summary_markdown(struct summary *s, struct buf *out)
 		    "### Failures by peer\n\n| peer | count |\n|---|---:|\n");
 		for (i = 0; i < s->np; i++) {
 			buf_adds(out, "| ");
-			md_text(out, s->p[i].name);
+			esc_md(out, s->p[i].name);
 			buf_printf(out, " | %llu |\n",
 			           (unsigned long long)s->p[i].count);
 		}

@@ -327,6 +327,16 @@ done
 grep -qF '## The call ``f\x1b[1m`n``' "$tmp/st.markdown" && ok || no "--call -s markdown: a backtick in the Call-ID"
 if command -v cmark-gfm >/dev/null 2>&1; then
 	cmark-gfm "$tmp/st.markdown" | grep -q '<h1>Injected' && no "--call -s markdown: a body ended its block" || ok
+	# the status phrase and the peers in its headings and lines are text
+	{
+		printf 'Nov 21 10:02:00.081 On [0:0]192.0.2.10:5060 received from <b>p</b>:5060\n'
+		printf 'SIP/2.0 480 [x](https://e.example) **b**\nCall-ID: mdc\nCSeq: 1 INVITE\nContent-Length: 0\n\n\n'
+		printf -- '----------------------------------------\n'
+	} >"$tmp/mdc.log"
+	"$bin" --year 2025 -s markdown --call mdc "$tmp/mdc.log" | cmark-gfm --unsafe -e autolink -e strikethrough >"$tmp/mdc.html"
+	grep -q '<h3>480 \[x\](https://e.example) \*\*b\*\* (' "$tmp/mdc.html" && grep -q '&lt;b&gt;p&lt;/b&gt;:5060' "$tmp/mdc.html" &&
+		! grep -q '<a \|<strong>\|<b>' "$tmp/mdc.html" &&
+		ok || no "--call -s markdown: markup from the log shows as written: $(cat "$tmp/mdc.html")"
 fi
 status 2 "--call: stdin cannot be read twice" "$bin" --call x - <$f
 
