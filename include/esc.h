@@ -25,6 +25,9 @@ void esc_json(struct buf *out, const char *p, size_t n);
  * ticket; line breaks as blanks.  An underscore inside a word
  * (NORMAL_CLEARING) cannot emphasise and stays as it is. */
 void esc_md(struct buf *out, const char *s);
+/* The longest run of backticks in S, so that a Markdown code span or
+ * block around S is fenced with more and S cannot end it. */
+int md_ticks(const char *s);
 /* Appends a JSON string in quotes (P may be NULL: null). */
 void json_str(struct buf *out, const char *p, size_t n);
 

@@ -305,14 +305,17 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 	k = lookup(c, id->val, id->vlen);
 	if (c->now)
 		k->last = c->now;
+	/* an INVITE makes a call, and so does a final response to one whose
+	   request is not in the log (a capture of one direction, a log that
+	   starts late) */
+	if (!k->counted && (!m->is_response || m->status >= 200) && mlen == 6 &&
+	    memcmp(meth, "INVITE", 6) == 0) {
+		k->counted = 1;
+		c->ncalls++;
+	}
 	if (!m->is_response) {
 		if (mlen == 3 && memcmp(meth, "BYE", 3) == 0)
 			k->finished = 1;
-		if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 &&
-		    !k->counted) {
-			k->counted = 1;
-			c->ncalls++;
-		}
 		if (m->method_len == 6 && memcmp(m->method, "CANCEL", 6) == 0) {
 			/* CANCEL shares the INVITE's CSeq number (RFC 3261
 			   section 9.1) */
@@ -327,12 +330,6 @@ enum verdict calls_message(struct calls *c, const struct sip_msg *m,
 		return V_NONE;
 	}
 	t = find_tx(k, cseq, meth, mlen, 1);
-	if (mlen == 6 && memcmp(meth, "INVITE", 6) == 0 && !k->counted) {
-		/* a call whose INVITE is not in the log (a capture of one
-		   direction, a log that starts late) is still a call */
-		k->counted = 1;
-		c->ncalls++;
-	}
 	/* the same final response again: retransmitted, or relayed by a
 	   proxy (the same status from the same UAS, whose To tag is the
 	   same); another one is news (a proxy that failed over to another

@@ -188,6 +188,18 @@ void esc_md(struct buf *out, const char *s)
 	}
 }
 
+int md_ticks(const char *s)
+{
+	int run = 0, most = 0;
+
+	for (; *s; s++) {
+		run = *s == '`' ? run + 1 : 0;
+		if (run > most)
+			most = run;
+	}
+	return most;
+}
+
 void json_str(struct buf *out, const char *p, size_t n)
 {
 	if (p == NULL) {

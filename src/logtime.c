@@ -280,26 +280,29 @@ static void init(struct logtime *t, int year)
 	t->day = 1;
 }
 
-int logtime_parse(const char *fmt, const char *s, size_t n, int year,
-                  struct logtime *t)
+/* S as FMT; all of it when WHOLE, else a prefix. */
+static int parse(const char *fmt, const char *s, size_t n, int year,
+                 struct logtime *t, int whole)
 {
 	const char *p = s;
 
 	init(t, year);
-	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0)
+	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0 ||
+	    (whole && p != s + n))
 		return -1;
 	return done(t);
+}
+
+int logtime_parse(const char *fmt, const char *s, size_t n, int year,
+                  struct logtime *t)
+{
+	return parse(fmt, s, n, year, t, 0);
 }
 
 int logtime_parse_whole(const char *fmt, const char *s, size_t n, int year,
                         struct logtime *t)
 {
-	const char *p = s;
-
-	init(t, year);
-	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0 || p != s + n)
-		return -1;
-	return done(t);
+	return parse(fmt, s, n, year, t, 1);
 }
 
 /* Where FMT's first %f starts, if a character matched as itself (not a

@@ -306,20 +306,6 @@ static void put_md(FILE *out, const char *s)
 	buf_free(&b);
 }
 
-/* The longest run of backticks in S, so that a Markdown code span or
- * block around S is fenced with more and S cannot end it. */
-static int ticks(const char *s)
-{
-	int run = 0, most = 0;
-
-	for (; *s; s++) {
-		run = *s == '`' ? run + 1 : 0;
-		if (run > most)
-			most = run;
-	}
-	return most;
-}
-
 static void fence(FILE *out, int n)
 {
 	while (n-- > 0)
@@ -336,7 +322,7 @@ static void put_code(FILE *out, const char *s)
 
 	esc_text(&b, s, strlen(s), 0);
 	t = b.p ? b.p : "";
-	n = ticks(t) + 1;
+	n = md_ticks(t) + 1;
 	fence(out, n);
 	if (*t == '`' || (b.len && t[b.len - 1] == '`'))
 		fprintf(out, " %s ", t);
@@ -349,7 +335,7 @@ static void put_code(FILE *out, const char *s)
 /* TEXT (made safe already, ending in a line end) as a fenced block. */
 static void put_block(FILE *out, const char *text)
 {
-	int n = ticks(text) + 1;
+	int n = md_ticks(text) + 1;
 
 	if (n < 3)
 		n = 3;

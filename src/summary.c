@@ -482,15 +482,9 @@ static void md_cell(struct buf *out, const char *s)
  * one), its pipes escaped (GFM splits cells before code spans). */
 static void md_code(struct buf *out, const char *s)
 {
-	int run = 0, most = 0, n;
+	int most = md_ticks(s), n;
 	size_t len = strlen(s);
-	const char *p;
 
-	for (p = s; *p; p++) {
-		run = *p == '`' ? run + 1 : 0;
-		if (run > most)
-			most = run;
-	}
 	for (n = 0; n <= most; n++)
 		buf_addc(out, '`');
 	if (len && (s[0] == '`' || s[len - 1] == '`'))
