@@ -2,7 +2,8 @@
  * run_begin, run_feed, run_end, run_finish) with the fuzzer choosing the
  * format (each of patterns/formats/, detection, or the Teams export), the
  * output mode, terminal escaping, the summary, the line cap, the size of
- * the call table and the chunking.
+ * the call table, the chunking, and when the log ends (a month only, or a
+ * moment that dates stamps that are a time of day).
  * Oracles: chunked and whole feeding give the same output; annotated
  * output to a pipe gives the input back once the [sipwhy] lines are
  * removed; what is written for a terminal is valid UTF-8 without control
@@ -26,7 +27,11 @@ static void pipeline(const struct run_opts *o, const char *p, size_t n,
 	if (fp == NULL)
 		abort();
 	run_init(&r, o, &fz_fs, &fz_kb, fp);
-	run_begin(&r, "fuzz.log", 2025, ref_month);
+	if (ref_month < 13)
+		run_begin(&r, "fuzz.log", 2025, ref_month);
+	else /* ends in 2025, at a moment of the fuzzer's */
+		src_begin_at(&r, &r.cur, "fuzz.log",
+		             1735689600 + (time_t)(ref_month - 13) * 3607);
 	while (off < n) {
 		size_t c = whole ? n - off : 1 + fz_rand(&seed) % 509;
 
@@ -91,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.line_cap = capb ? 16 + capb * 16 : 0; /* 0: the default 1 MiB */
 	o.max_calls = 1 + fz_byte(&f) % 32;
 	o.year = 0;
-	ref_month = (int)(fz_byte(&f) % 13);
+	ref_month = (int)fz_byte(&f); /* 13 and up: an end (pipeline) */
 	seed = fz_u16(&f);
 	p = fz_copy(f.p, f.n);
 

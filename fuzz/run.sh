@@ -47,6 +47,8 @@ for f in $fx/*; do
 	for m in 0 1 2 4 6 14; do
 		{ oct 255; oct $m; oct 0; oct 16; oct 0; oct 1; oct 2; head -c 24576 "$f"; } >"$seed/framer/$b.$m"
 	done
+	# and with an end that dates stamps that are a time of day
+	{ oct 255; oct 2; oct 0; oct 16; oct 40; oct 1; oct 2; head -c 24576 "$f"; } >"$seed/framer/$b.end"
 	# input: the fixture gzipped by gzip(1) (mode 0, plain bytes), or
 	# by the harness (mode 1 valid, 2 truncated, 3 junk, 4 two members;
 	# +128 through a pipe, +64 read ahead by the reader thread)

@@ -61,6 +61,8 @@ struct format {
 	struct rx end;      /* a line that closes a record, included in it */
 	struct rx brk;      /* a line that closes a record and is not in it */
 	struct rx before;   /* a line whose groups describe the next record */
+	struct rx clock;    /* a line outside records whose dated stamp gives
+	                       the time-of-day stamps after it their date */
 	struct rx cont;     /* continues the held record of its key */
 	struct rx seq;      /* a packet sequence number: gaps are losses */
 	/* seq as PREFIX(?<seq>\d+)SUFFIX of plain text: matched by hand */
@@ -75,6 +77,7 @@ struct format {
 	int oneline;       /* a record is exactly its start line */
 	int complete;      /* a record ends when its SIP message is complete */
 	char *time_format;
+	char *clock_format; /* the clock line's stamp */
 };
 
 struct formats {

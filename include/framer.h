@@ -90,6 +90,10 @@ struct framer {
 	uint64_t before_line;
 	int nheld;
 	struct logtime_memo tmemo; /* the last stamp's fields (logtime.h) */
+	/* what dates a stamp that is a time of day: the log's end (unset:
+	   none), then the last dated moment read */
+	struct logtime clock;
+	int clock_end; /* the clock is still the log's end */
 };
 
 /* YEAR is given to stamps without one; when REF_MONTH (1-12) is known, a
@@ -98,6 +102,10 @@ struct framer {
 void framer_init(struct framer *fr, const struct format *fmt, const char *name,
                  int year, int ref_month, int keep_raw, record_fn on_record,
                  noise_fn on_noise, void *ctx);
+/* END is when the log ends (its file's last write; now for a pipe or a
+ * live file): a stamp that is a time of day is dated from it, and from
+ * each stamp dated after it.  Without it, such stamps stay undated. */
+void framer_clock(struct framer *fr, const struct logtime *end);
 /* The first lines of the log, before any is framed: the byte of the
  * format's literal that is rarest in them is the one searched for. */
 void framer_sample(struct framer *fr, const char *p, size_t n);

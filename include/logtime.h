@@ -18,9 +18,10 @@ struct logtime {
  * optional .fraction), %z a zone ("Z", "+hh:mm", "+hhmm", "+hh"; none is
  * UTC), %% a percent, a space matches one or more blanks; other characters
  * match themselves, except that ".%f" reads nothing from a stamp without
- * its '.' (no fraction).  YEAR is used when the format has no %Y.  A
- * stamp with a zone and a date comes out in UTC.  0 on success, -1 when S
- * does not fit the format. */
+ * its '.' (no fraction).  FMT may hold alternatives separated by '|',
+ * tried in turn ("%b %e %H:%M:%S|%H:%M:%S").  YEAR is used when the format has
+ * no %Y.  A stamp with a zone and a date comes out in UTC.  0 on success, -1
+ * when S does not fit the format. */
 int logtime_parse(const char *fmt, const char *s, size_t n, int year,
                   struct logtime *t);
 /* logtime_parse that reads all of S or fails. */
@@ -44,7 +45,10 @@ void logtime_iso(const struct logtime *t, char *out, size_t size);
 /* Microseconds since 0000-01-01 (proleptic Gregorian) plus 1, so that
  * differences are durations; 0 when unset. */
 long long logtime_key(const struct logtime *t);
-/* Microseconds since the start of T's day. */
-long long logtime_day(const struct logtime *t);
+/* T, a time of day, takes its date from REF, a dated stamp: REF's date or
+ * the day before or after, whichever puts T within twelve hours of REF.
+ * With REF_IS_END, REF is when the log ends (its file's last write), and T
+ * takes the last date that does not put it after REF. */
+void logtime_date(struct logtime *t, const struct logtime *ref, int ref_is_end);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "calls.h"
 #include "export.h"
@@ -29,11 +30,9 @@ enum summode { SUM_TEXT, SUM_JSON, SUM_MARKDOWN, SUM_NONE };
 /* Which failures count (--since, --until, --status, --ms-code, --peer,
  * --kind): applied before anything is written or summarised. */
 struct filter {
-	long long since, until;         /* logtime_key; 0: no bound */
-	long long since_day, until_day; /* their logtime_day, for stamps
-	                                   without a date */
-	int status[32];                 /* 4 for "4xx", or a status; 0 ends */
-	long ms_code[32];               /* -1 ends the list */
+	long long since, until; /* logtime_key; 0: no bound */
+	int status[32];         /* 4 for "4xx", or a status; 0 ends */
+	long ms_code[32];       /* -1 ends the list */
 	int nstatus, nms;
 	const char *peer; /* a part of the peer, or NULL */
 	unsigned kinds;   /* bits of FK_*, 0: all */
@@ -41,7 +40,7 @@ struct filter {
 enum { FK_FAILED = 1, FK_CANCELED = 2, FK_TIMEOUT = 4, FK_DROPPED = 8 };
 
 /* Parses the values of the filter options; -1 with a message on error. */
-int filter_time(const char *arg, int year, long long *key, long long *day);
+int filter_time(const char *arg, int year, long long *key);
 int filter_list(struct filter *f, int which, const char *arg);
 
 struct run_opts {
@@ -65,6 +64,7 @@ struct src {
 	struct run *r;
 	const char *name;
 	int year, ref_month;
+	struct logtime end; /* when the log ends, if known (framer_clock) */
 	const struct format *fmt;
 	int framing;   /* detection done, framer running */
 	int exporting; /* a Teams admin center CSV export */
@@ -119,6 +119,10 @@ void run_end(struct run *r);
 /* The same for an input of one's own (several at once). */
 void src_begin(struct run *r, struct src *s, const char *name, int year,
                int ref_month);
+/* src_begin for a log that ends at END (its file's last write; now for a
+ * pipe or a live file): the year and date its stamps lack are END's (in
+ * local time), unless the options name the year. */
+void src_begin_at(struct run *r, struct src *s, const char *name, time_t end);
 void src_feed(struct src *s, const char *p, size_t n);
 /* The input went quiet: a record that is complete by Content-Length but
  * waits for its successor to close it is closed now (live logs). */

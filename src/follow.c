@@ -78,16 +78,9 @@ static long long now_ms(void)
 
 static void start(struct run *r, struct follower *f, const char *name)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-
 	if (f->started)
 		return;
-	gmtime_r(&t, &tm);
-	if (r->o.year)
-		src_begin(r, &f->s, name, r->o.year, 0);
-	else
-		src_begin(r, &f->s, name, tm.tm_year + 1900, tm.tm_mon + 1);
+	src_begin_at(r, &f->s, name, time(NULL));
 	f->started = 1;
 }
 

@@ -227,6 +227,7 @@ void format_free(struct format *f)
 	free(f->file);
 	free(f->literal);
 	free(f->time_format);
+	free(f->clock_format);
 	rx_free(&f->detect);
 	rx_free(&f->start);
 	rx_free(&f->end);
@@ -234,6 +235,7 @@ void format_free(struct format *f)
 	rx_free(&f->cont);
 	rx_free(&f->seq);
 	rx_free(&f->before);
+	rx_free(&f->clock);
 	rx_free(&f->strip);
 	rx_free(&f->trailer);
 	for (i = 0; i < f->nfields; i++)
@@ -548,6 +550,10 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 				ERR("complete must be yes or no");
 		} else if (strcmp(key, "time-format") == 0) {
 			set_str(&f->time_format, val);
+		} else if (strcmp(key, "clock") == 0) {
+			bad |= rx_compile(&f->clock, val, file, lineno);
+		} else if (strcmp(key, "clock-format") == 0) {
+			set_str(&f->clock_format, val);
 		} else {
 			ERR("unknown key '%s'", key);
 		}
@@ -560,6 +566,11 @@ struct format *format_parse(const char *file, const char *text, size_t len)
 	}
 	if (!bad && f->start.code == NULL) {
 		diag_say("%s: error: no 'start' line", file);
+		bad = 1;
+	}
+	if (!bad && (f->clock.code == NULL) != (f->clock_format == NULL)) {
+		diag_say("%s: error: 'clock' and 'clock-format' go together",
+		         file);
 		bad = 1;
 	}
 	if (bad) {

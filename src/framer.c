@@ -268,6 +268,47 @@ static void fix_year(struct framer *fr, struct logtime *t)
 	t->year += fr->year_bump;
 }
 
+void framer_clock(struct framer *fr, const struct logtime *end)
+{
+	fr->clock = *end;
+	fr->clock_end = 1;
+}
+
+/* A stamp read: a year when it has none, a date when it is a time of
+ * day, and it dates the time-of-day stamps after it. */
+static void stamp_read(struct framer *fr, struct logtime *t)
+{
+	if (t->has_date) {
+		fix_year(fr, t);
+		return;
+	}
+	if (!fr->clock.set)
+		return;
+	logtime_date(t, &fr->clock, fr->clock_end);
+	fr->clock = *t;
+	fr->clock_end = 0;
+}
+
+/* A line outside records: a clock line's dated stamp dates what follows
+ * (when stamps are dated at all: a log's times are all dated or none). */
+static void noise_line(struct framer *fr, const struct line *l)
+{
+	const struct format *f = fr->fmt;
+	const char *g;
+	size_t gn;
+	struct logtime t;
+
+	if (f->clock.code && fr->clock.set &&
+	    fmatch(fr, &f->clock, l->p, l->len) == 1 &&
+	    rx_group_id(&f->clock, &fr->md, RXG_TIME, &g, &gn) &&
+	    logtime_parse(f->clock_format, g, gn, fr->year, &t) == 0 &&
+	    t.has_date) {
+		fr->clock = t;
+		fr->clock_end = 0;
+	}
+	fr->on_noise(fr->ctx, l);
+}
+
 /* Take the metadata groups of the last match of RX into REC. */
 static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 {
@@ -291,7 +332,7 @@ static void capture(struct framer *fr, const struct rx *rx, struct record *rec)
 	    rx_group_id(rx, &fr->md, RXG_TIME, &g, &gn) &&
 	    logtime_parse_memo(&fr->tmemo, fr->fmt->time_format, g, gn,
 	                       fr->year, &rec->time) == 0)
-		fix_year(fr, &rec->time);
+		stamp_read(fr, &rec->time);
 }
 
 static int header_like(const char *p, size_t n)
@@ -880,7 +921,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		span_trim(&q, &qn);
 		if (qn > 0) { /* not a header: the message ended early */
 			close_record(fr);
-			fr->on_noise(fr->ctx, l);
+			noise_line(fr, l);
 			return;
 		}
 	}
@@ -893,7 +934,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		}
 		return;
 	}
-	fr->on_noise(fr->ctx, l);
+	noise_line(fr, l);
 }
 
 void framer_finish(struct framer *fr)

@@ -280,17 +280,32 @@ static void init(struct logtime *t, int year)
 	t->day = 1;
 }
 
-/* S as FMT; all of it when WHOLE, else a prefix. */
+/* Where FMT's first alternative ends: its '|', or its end. */
+static const char *alt_end(const char *fmt)
+{
+	const char *f = fmt;
+
+	while (*f && *f != '|')
+		f += f[0] == '%' && f[1] ? 2 : 1;
+	return f;
+}
+
+/* S as FMT, each of its alternatives in turn; all of S when WHOLE, else
+ * a prefix. */
 static int parse(const char *fmt, const char *s, size_t n, int year,
                  struct logtime *t, int whole)
 {
-	const char *p = s;
+	for (;;) {
+		const char *p = s, *fend = alt_end(fmt);
 
-	init(t, year);
-	if (parse_part(fmt, fmt + strlen(fmt), &p, s + n, t) < 0 ||
-	    (whole && p != s + n))
-		return -1;
-	return done(t);
+		init(t, year);
+		if (parse_part(fmt, fend, &p, s + n, t) == 0 &&
+		    (!whole || p == s + n))
+			return done(t);
+		if (*fend != '|')
+			return -1;
+		fmt = fend + 1;
+	}
 }
 
 int logtime_parse(const char *fmt, const char *s, size_t n, int year,
@@ -305,17 +320,17 @@ int logtime_parse_whole(const char *fmt, const char *s, size_t n, int year,
 	return parse(fmt, s, n, year, t, 1);
 }
 
-/* Where FMT's first %f starts, if a character matched as itself (not a
- * blank, which matches any number of them) comes just before it: the '.'
- * of "%S.%f".  Each conversion reads at most one byte past its own, so
- * what FMT reads up to there depends only on the bytes up to and with
- * that character.  NULL otherwise. */
+/* Where the first %f of FMT's first alternative starts, if a character
+ * matched as itself (not a blank, which matches any number of them) comes
+ * just before it: the '.' of "%S.%f".  Each conversion reads at most one
+ * byte past its own, so what FMT reads up to there depends only on the
+ * bytes up to and with that character.  NULL otherwise. */
 static const char *fraction_cut(const char *fmt)
 {
 	const char *f;
 	int lit = 0; /* the last thing in FMT matches one byte as itself */
 
-	for (f = fmt; *f; f++) {
+	for (f = fmt; *f && *f != '|'; f++) {
 		if (*f != '%') {
 			lit = *f != ' ';
 			continue;
@@ -337,12 +352,13 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
 
 	if (m->fmt == fmt && m->year == year && m->len > 0 && n >= m->len &&
 	    memcmp(s, m->head, m->len) == 0) {
-		/* the same text before the fraction: the same fields */
+		/* the same text before the fraction: the same fields of the
+		   first alternative (the others are tried when it fails) */
 		*t = m->t;
 		p = s + m->len;
-		if (parse_part(m->cut, m->end, &p, e, t) < 0)
-			return -1;
-		return done(t);
+		if (parse_part(m->cut, m->end, &p, e, t) == 0)
+			return done(t);
+		return *m->end == '|' ? logtime_parse(fmt, s, n, year, t) : -1;
 	}
 	cut = fraction_cut(fmt);
 	if (cut == NULL)
@@ -351,7 +367,7 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
 	init(t, year);
 	if (parse_part(fmt, cut, &p, e, t) < 0) /* no fraction, or no match */
 		return logtime_parse(fmt, s, n, year, t);
-	end = cut + strlen(cut);
+	end = alt_end(cut);
 	if ((size_t)(p - s) <= sizeof(m->head)) {
 		m->fmt = fmt;
 		m->year = year;
@@ -361,9 +377,9 @@ int logtime_parse_memo(struct logtime_memo *m, const char *fmt, const char *s,
 		memcpy(m->head, s, m->len);
 		m->t = *t;
 	}
-	if (parse_part(cut, end, &p, e, t) < 0)
-		return -1;
-	return done(t);
+	if (parse_part(cut, end, &p, e, t) == 0)
+		return done(t);
+	return *end == '|' ? logtime_parse(fmt, s, n, year, t) : -1;
 }
 
 void logtime_iso(const struct logtime *t, char *out, size_t size)
@@ -394,7 +410,22 @@ long long logtime_key(const struct logtime *t)
 	return s * 1000000LL + t->usec + 1;
 }
 
-long long logtime_day(const struct logtime *t)
+/* Microseconds since the start of T's day. */
+static long long logtime_day(const struct logtime *t)
 {
 	return ((t->hour * 60LL + t->min) * 60 + t->sec) * 1000000LL + t->usec;
+}
+
+void logtime_date(struct logtime *t, const struct logtime *ref, int ref_is_end)
+{
+	const long long half = 12LL * 3600 * 1000000;
+	long long d = days(ref->year, ref->mon, ref->day);
+	long long diff = logtime_day(t) - logtime_day(ref);
+
+	if (ref_is_end ? diff > 0 : diff > half)
+		d--; /* before REF, on the day before */
+	else if (!ref_is_end && diff < -half)
+		d++; /* past midnight */
+	civil(d, t);
+	t->has_date = 1;
 }

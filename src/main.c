@@ -472,9 +472,7 @@ int main(int argc, char **argv)
 			   --year, given before) */
 			if (filter_time(optarg, o.year ? o.year : this_year(),
 			                c == 1001 ? &o.filter.since
-			                          : &o.filter.until,
-			                c == 1001 ? &o.filter.since_day
-			                          : &o.filter.until_day) < 0) {
+			                          : &o.filter.until) < 0) {
 				diag_say("--%s: give a time such as "
 				         "2025-11-21T08:31:27 or 'Nov 21 "
 				         "08:31:27'",

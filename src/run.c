@@ -355,7 +355,7 @@ static void deliver_noise(struct src *s, const struct line *l)
 		out_raw(r, l->p, l->len, l->eol);
 }
 
-int filter_time(const char *arg, int year, long long *key, long long *day)
+int filter_time(const char *arg, int year, long long *key)
 {
 	static const char *fmts[] = {"%Y-%m-%dT%H:%M:%S.%f%z",
 	                             "%Y-%m-%dT%H:%M%z",
@@ -371,7 +371,6 @@ int filter_time(const char *arg, int year, long long *key, long long *day)
 		if (logtime_parse_whole(fmts[i], arg, n, year, &t) != 0)
 			continue;
 		*key = logtime_key(&t);
-		*day = logtime_day(&t);
 		return 0;
 	}
 	return -1;
@@ -427,14 +426,12 @@ static int filter_pass(const struct filter *f, const struct event *ev)
 	int i, hit;
 
 	if (f->since || f->until) {
-		/* a stamp that is a time of day alone (FreeSWITCH's) is
-		   compared with the bounds' time of day */
-		int dated = lt->has_date;
-		long long t = dated ? logtime_key(lt) : logtime_day(lt);
+		long long t = logtime_key(lt);
 
-		if (!lt->set ||
-		    (f->since && t < (dated ? f->since : f->since_day)) ||
-		    (f->until && t > (dated ? f->until : f->until_day)))
+		/* a time of day that nothing dated (framer_clock) is no
+		   moment either */
+		if (!lt->set || !lt->has_date || (f->since && t < f->since) ||
+		    (f->until && t > f->until))
 			return 0;
 	}
 	if (f->nstatus) {
@@ -1176,6 +1173,8 @@ static void start_framer(struct src *s)
 	framer_init(&s->fr, s->fmt, s->name, s->year, s->ref_month,
 	            r->o.mode == OUT_ANNOTATED || r->o.mode == OUT_FAILURES,
 	            on_record, on_noise, s);
+	if (s->end.set)
+		framer_clock(&s->fr, &s->end);
 	s->fr.defer = 1; /* the text is made whole in handle_record */
 	framer_sample(&s->fr, s->det.p, s->det.len);
 	s->framing = 1;
@@ -1257,6 +1256,24 @@ void src_begin(struct run *r, struct src *s, const char *name, int year,
 	s->fmt = r->o.format ? formats_find(r->fs, r->o.format) : NULL;
 	s->scores = xcalloc(r->fs->n ? r->fs->n : 1, sizeof(*s->scores));
 	lines_init(&s->lines, r->o.line_cap, on_line, s);
+}
+
+void src_begin_at(struct run *r, struct src *s, const char *name, time_t end)
+{
+	struct tm tm;
+
+	localtime_r(&end, &tm);
+	if (r->o.year)
+		src_begin(r, s, name, r->o.year, 0);
+	else
+		src_begin(r, s, name, tm.tm_year + 1900, tm.tm_mon + 1);
+	s->end.set = s->end.has_date = 1;
+	s->end.year = s->year;
+	s->end.mon = tm.tm_mon + 1;
+	s->end.day = tm.tm_mday;
+	s->end.hour = tm.tm_hour;
+	s->end.min = tm.tm_min;
+	s->end.sec = tm.tm_sec;
 }
 
 static void src_feed_at(struct src *s, const char *p, size_t n,
@@ -1346,7 +1363,6 @@ int run_input(struct run *r, struct input *in)
 	const char *chunk;
 	struct stat st;
 	time_t now = time(NULL);
-	struct tm tm;
 	ssize_t n = 0;
 	int rc = 0, ahead = 0;
 
@@ -1358,11 +1374,7 @@ int run_input(struct run *r, struct input *in)
 		   parses; a pipe's reads may wait, so pipes stay here */
 		ahead = input_read_ahead(in) == 0;
 	}
-	gmtime_r(&now, &tm);
-	if (r->o.year)
-		run_begin(r, input_name(in), r->o.year, 0);
-	else
-		run_begin(r, input_name(in), tm.tm_year + 1900, tm.tm_mon + 1);
+	src_begin_at(r, &r->cur, input_name(in), now);
 	/* a file's records are analysed on another thread while this one
 	   frames the next ones, when a core is free for it: inflating
 	   keeps the reader's core busy */

@@ -360,6 +360,7 @@ START_TEST(test_detect_fixtures)
 		{"audiocodes-oneline.log", "audiocodes-syslog"},
 		{"audiocodes-viewer.log", "audiocodes-viewer"},
 		{"oracle-sipmsg.log", "oracle-sipmsg"},
+		{"oracle-tail.log", "oracle-sipmsg"},
 		{"sngrep-export.txt", "sngrep"},
 		{"generic.log", "generic"},
 		{"no-final-newline.log", "generic"},

@@ -449,6 +449,63 @@ START_TEST(test_logtime)
 	                 "2025-11-21T10:00:14.000Z");
 	ck_assert_str_eq(iso("%d-%m@%H:%M:%S.%f", "19-12@12:45:03", 2025),
 	                 "2025-12-19T12:45:03.000Z");
+	/* alternatives, tried in turn (Oracle's stamp copied from tail
+	   lacks its month and day); a '|' after '%' is no separator */
+	ck_assert_str_eq(iso("%b %e %H:%M:%S.%f|%H:%M:%S.%f",
+	                     "Nov 21 10:03:53.460", 2025),
+	                 "2025-11-21T10:03:53.460Z");
+	ck_assert_str_eq(
+	    iso("%b %e %H:%M:%S.%f|%H:%M:%S.%f", "10:03:53.460", 2025),
+	    "10:03:53.460");
+	ck_assert_str_eq(iso("%b %e %H:%M:%S.%f|%H:%M:%S.%f", "Nov 21", 2025),
+	                 "fail");
+	ck_assert_str_eq(iso("%H:%M:%S|%Y", "x", 2025), "fail");
+	ck_assert_str_eq(iso("%H|%H:%M", "07", 0), "07:00:00.000");
+}
+END_TEST
+
+/* A time of day takes the date that puts it within twelve hours of the
+ * dated stamp before it, or, from the log's end, the last date not after
+ * that end: across midnight, month, year and leap day. */
+START_TEST(test_logtime_date)
+{
+	static const struct {
+		const char *ref, *tod;
+		int end;
+		const char *want;
+	} cases[] = {
+	    {"2025-11-21T10:02:02.8", "10:02:03.1", 0, "2025-11-21T10:02:03.100Z"},
+	    {"2025-11-21T10:02:02.8", "10:02:01.0", 0, "2025-11-21T10:02:01.000Z"},
+	    {"2025-12-31T23:59:58.1", "00:00:01.2", 0, "2026-01-01T00:00:01.200Z"},
+	    {"2024-03-01T00:00:10.0", "23:59:50.0", 0, "2024-02-29T23:59:50.000Z"},
+	    {"2025-03-01T00:00:10.0", "23:59:50.0", 0, "2025-02-28T23:59:50.000Z"},
+	    {"2025-11-21T10:00:00.0", "21:59:59.0", 0, "2025-11-21T21:59:59.000Z"},
+	    {"2025-11-21T10:00:00.0", "22:00:00.1", 0, "2025-11-20T22:00:00.100Z"},
+	    {"2025-11-21T23:00:00.0", "22:59:59.0", 1, "2025-11-21T22:59:59.000Z"},
+	    {"2025-11-21T23:00:00.0", "23:00:00.0", 1, "2025-11-21T23:00:00.000Z"},
+	    {"2025-11-21T23:00:00.0", "23:00:00.1", 1, "2025-11-20T23:00:00.100Z"},
+	    {"2026-01-01T00:30:00.0", "23:50:00.0", 1, "2025-12-31T23:50:00.000Z"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct logtime ref, t;
+		char out[64];
+
+		ck_assert_int_eq(logtime_parse("%Y-%m-%dT%H:%M:%S.%f",
+		                               cases[i].ref, strlen(cases[i].ref),
+		                               0, &ref),
+		                 0);
+		ck_assert_int_eq(logtime_parse("%H:%M:%S.%f", cases[i].tod,
+		                               strlen(cases[i].tod), 0, &t),
+		                 0);
+		logtime_date(&t, &ref, cases[i].end);
+		logtime_iso(&t, out, sizeof(out));
+		ck_assert_msg(strcmp(out, cases[i].want) == 0,
+		              "%s from %s%s: %s, want %s", cases[i].tod,
+		              cases[i].ref, cases[i].end ? " (end)" : "", out,
+		              cases[i].want);
+	}
 }
 END_TEST
 
@@ -549,6 +606,8 @@ START_TEST(test_logtime_memo)
 	    "%b %e %H:%M:%S",
 	    "%H%f",
 	    "%Y-%m-%dT%H:%M:%S.%f%z",
+	    "%b %e %H:%M:%S.%f|%H:%M:%S.%f",
+	    "%H:%M:%S.%f|%H:%M:%S.x%f",
 	};
 	static const char *stamps[] = {
 	    "19-12@12:45:02.514",
@@ -581,6 +640,8 @@ START_TEST(test_logtime_memo)
 	    "1.5",
 	    "123",
 	    "%%7",
+	    "13:34:49.7",
+	    "13:34:49.x7",
 	};
 	struct logtime_memo memo = {0};
 	size_t f, i, k;
@@ -656,6 +717,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_split_entries_join);
 	tcase_add_test(tc, test_logtime);
 	tcase_add_test(tc, test_logtime_zone);
+	tcase_add_test(tc, test_logtime_date);
 	tcase_add_test(tc, test_logtime_key);
 	tcase_add_test(tc, test_logtime_memo);
 	suite_add_tcase(s, tc);

@@ -249,6 +249,7 @@ START_TEST(test_fixture_failures)
 		{"audiocodes-oneline.log", 9, "\"format\":\"audiocodes-syslog\""},
 		{"audiocodes-viewer.log", 3, "\"format\":\"audiocodes-viewer\""},
 		{"oracle-sipmsg.log", 3, "\"format\":\"oracle-sipmsg\""},
+		{"oracle-tail.log", 2, "\"format\":\"oracle-sipmsg\""},
 		{"sngrep-export.txt", 2, "\"format\":\"sngrep\""},
 		{"generic.log", 2, "\"format\":\"generic\""},
 		{"no-final-newline.log", 1, "\"format\":\"generic\""},

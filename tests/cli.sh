@@ -242,11 +242,41 @@ grep -q '^\[sipwhy\] DROPPED call failed after answer (SIP 200) to INVITE' "$tmp
 	ok || no "Teams export: Success No with SIP 200 is a call dropped after answer"
 "$bin" -o summary -s json "$tmp/t200.csv" | jq -e '.dropped == 1 and ([.groups[] | select(.status == 200)][0].phrase == "failed after answer")' >/dev/null &&
 	ok || no "Teams export: answered and failed, counted as dropped, grouped as failed after answer"
-# FreeSWITCH stamps are a time of day: compared with the bounds' time of day
-[ "$("$bin" -o json -s none --since 2025-11-21T10:02:30 --until '2025-11-21 10:03:47.6' $fx/freeswitch-old.log | jq -r .status)" = "488" ] &&
-	ok || no "filters: --since and --until on stamps without a date"
-[ "$("$bin" -o json -s none --until 2031-01-01T10:02:30 $fx/freeswitch-old.log | jq -r .status | tr '\n' ' ')" = "486 486 " ] &&
-	ok || no "filters: --until on stamps without a date"
+# Stamps that are a time of day take a date: from freeswitch.log's own
+# dated lines, else from the log's end (its file's last write, local time)
+fsmsg() { # fsmsg TIME STATUS CALLID: a sofia trace of a failing response
+	printf 'recv 300 bytes from udp/[203.0.113.20]:5060 at %s:\n%s\n' "$1" \
+		------------------------------------------------------------------------
+	printf 'SIP/2.0 %s\nVia: SIP/2.0/UDP 192.0.2.60;branch=z9hG4bK%s\nFrom: <sip:a@192.0.2.60>;tag=1\nTo: <sip:b@203.0.113.20>;tag=2\nCall-ID: %s\nCSeq: 1 INVITE\nContent-Length: 0\n\n' "$2" "$3" "$3"
+}
+{
+	echo '2025-12-31 23:59:58.100000 [NOTICE] switch_channel.c:1142 New Channel sofia/external/a@203.0.113.20 [7f3e]'
+	fsmsg 23:59:59.500000 '486 Busy Here' fs1
+	fsmsg 00:00:01.250000 '503 Service Unavailable' fs2
+} >"$tmp/fs.log"
+TZ=UTC touch -d '2027-06-01 12:00' "$tmp/fs.log"
+[ "$(TZ=UTC "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-12-31T23:59:59.500Z 2026-01-01T00:00:01.250Z " ] &&
+	ok || no "FreeSWITCH: a time of day is dated by the dated line before it, across midnight"
+{
+	echo '2025-12-31 10:00:00.000000 [INFO] mod_sofia.c:6001 trace on'
+	for t in 18:00 02:00 09:00 20:00; do fsmsg "$t:00.000000" '486 Busy Here' "fs$t"; done
+} >"$tmp/fs.log"
+[ "$(TZ=UTC "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-12-31T18:00:00.000Z 2026-01-01T02:00:00.000Z 2026-01-01T09:00:00.000Z 2026-01-01T20:00:00.000Z " ] &&
+	ok || no "FreeSWITCH: each dated stamp dates the next, for a day and more without a dated line"
+{ fsmsg 23:50:00.000000 '486 Busy Here' fs1; fsmsg 00:10:00.000000 '480 Temporarily Unavailable' fs2; } >"$tmp/fs.log"
+TZ=UTC touch -d '2025-03-02 00:30' "$tmp/fs.log"
+[ "$(TZ=UTC "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-03-01T23:50:00.000Z 2025-03-02T00:10:00.000Z " ] &&
+	ok || no "FreeSWITCH: without a dated line, the log's last write dates it"
+[ "$(TZ=EST5 "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-02-28T23:50:00.000Z 2025-03-01T00:10:00.000Z " ] &&
+	ok || no "FreeSWITCH: the last write is read in local time, as the stamps are"
+[ "$(TZ=UTC "$bin" -o json -s none --since 2025-03-02 "$tmp/fs.log" | jq -r .status)" = "480" ] &&
+	ok || no "filters: --since on stamps dated from the log's end"
+cp $fx/freeswitch-old.log "$tmp/fso.log"
+TZ=UTC touch -d '2025-11-21 23:00' "$tmp/fso.log"
+[ "$(TZ=UTC "$bin" -o json -s none --since 2025-11-21T10:02:30 --until '2025-11-21 10:03:47.6' "$tmp/fso.log" | jq -r .status)" = "488" ] &&
+	ok || no "filters: --since and --until on FreeSWITCH stamps"
+[ "$(TZ=UTC "$bin" -o json -s none --until 2025-11-20T10:02:30 "$tmp/fso.log" | jq -r .status)" = "" ] &&
+	ok || no "filters: a FreeSWITCH stamp's date counts, not only its time of day"
 status 2 "a bad --kind" "$bin" --kind weird $f
 
 # merge: the summary of several runs' JSON summaries is the summary of one

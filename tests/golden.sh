@@ -6,6 +6,11 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 bin=${SIPWHY:-./sipwhy}
 pass=0 fail=0
+# Stamps that are a time of day (FreeSWITCH, Oracle from tail) are dated
+# from the log's end, its file's last write, in local time: the same on
+# every checkout and machine.
+export TZ=UTC
+touch -d '2025-11-21 23:00:00' tests/fixtures/*
 for f in tests/fixtures/*; do
 	[ -f "$f" ] || continue
 	name=$(basename "$f")
