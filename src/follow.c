@@ -62,7 +62,7 @@ struct follower {
 	int order;      /* UTF16_*, -1 before the first bytes are read */
 	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
-	long long quiet_ms;
+	long long last_ms;     /* when it last gave bytes (or began) */
 	long long replaced_ms; /* when a new file was seen at the path while
 	                          this one is open, 0 if none */
 	struct src s;
@@ -308,10 +308,10 @@ void follow_run(struct run *r, int npaths, char **paths,
 	char *chunk = xmalloc(CHUNK), *dec = xmalloc(DECODED);
 	long long next =
 	    fo->summary_every ? now_ms() + fo->summary_every * 1000LL : 0;
-	long long last = now_ms();
 
 	for (i = 0; i < nf; i++) {
 		fs[i].fd = -1;
+		fs[i].last_ms = now_ms();
 		if (npaths == 0 || strcmp(paths[i], "-") == 0) {
 			fs[i].in = input_open("-");
 			start(r, &fs[i], "(stdin)");
@@ -335,7 +335,10 @@ void follow_run(struct run *r, int npaths, char **paths,
 		}
 		for (live = 0, i = 0; i < nf; i++) {
 			/* a growing file is read in turns, a chunk each */
-			got |= pump(r, &fs[i], chunk, dec, fo);
+			if (pump(r, &fs[i], chunk, dec, fo)) {
+				fs[i].last_ms = now_ms();
+				got = 1;
+			}
 			live += !fs[i].done;
 		}
 		if (live == 0)
@@ -344,14 +347,14 @@ void follow_run(struct run *r, int npaths, char **paths,
 		   ignored): stop, as tail does, instead of reading on */
 		if ((got && fflush(r->out) != 0) || ferror(r->out))
 			break;
-		if (got) {
-			last = now_ms();
+		/* each input's quiet is its own: a busy file does not hold
+		   back another's last message */
+		for (i = 0; i < nf; i++)
+			if (fs[i].started &&
+			    now_ms() - fs[i].last_ms >= fo->idle_ms)
+				src_idle(&fs[i].s);
+		if (got)
 			continue;
-		}
-		if (now_ms() - last >= fo->idle_ms)
-			for (i = 0; i < nf; i++)
-				if (fs[i].started)
-					src_idle(&fs[i].s);
 		{
 			struct pollfd p = {0, POLLIN, 0};
 			int on_stdin = 0;

@@ -201,6 +201,28 @@ grep -v live-13 "$tmp/o8" | jq -c '[.call_id, .line]' | cmp -s - "$tmp/want8" &&
 	grep -q 'old.log.gz: warning: gzip-compressed: read once from its start, not followed' "$tmp/e8" &&
 	ok || no "-f with a gzip file: its failures as without -f: $(cat "$tmp/o8" "$tmp/e8")"
 
+# each file's quiet is its own: a message whole by Content-Length whose
+# closing line has not come is closed after half a second of quiet in its
+# file, while another file goes on getting traffic
+: >"$tmp/qa.log"
+: >"$tmp/qb.log"
+"$bin" -f -o json -s none --year 2025 "$tmp/qa.log" "$tmp/qb.log" >"$tmp/o9" 2>"$tmp/e9" &
+p9=$!
+sleep 0.3
+fail_rec 14 | sed '$d' >>"$tmp/qa.log"
+out=$tmp/o9
+n=0
+while [ $n -lt 15 ] && [ "$(seen 14)" = 0 ]; do
+	ok_rec $n >>"$tmp/qb.log"
+	sleep 0.2
+	n=$((n + 1))
+done
+[ "$(seen 14)" = 1 ] && [ $n -lt 10 ] &&
+	ok "a quiet file's last message is closed while another file is busy" ||
+	no "failure 14 waited for the busy file ($n writes of 0.2 s)"
+kill -INT $p9
+wait $p9 2>/dev/null
+
 # int_ends PID NAME: SIGINT ends sipwhy PID within a second
 int_ends() {
 	kill -INT "$1"
