@@ -55,6 +55,7 @@ struct asm
 	struct record rec;
 	struct buf text;
 	int sip_state; /* 0 before the start line, 1 headers, 2 body, 3 done */
+	int cl_zero;   /* the last Content-Length read was 0 */
 	long body_left;
 	size_t scan; /* text bytes already seen by the tracker */
 };
@@ -111,7 +112,8 @@ void framer_clock(struct framer *fr, const struct logtime *end);
 void framer_sample(struct framer *fr, const char *p, size_t n);
 void framer_line(struct framer *fr, const struct line *l);
 /* The input went quiet: close the open record if its SIP message is whole
- * by Content-Length (it would otherwise wait for the next record). */
+ * by Content-Length (it would otherwise wait for the next record), or is
+ * headers ending in a Content-Length of 0 (syslog drops the empty line). */
 void framer_idle(struct framer *fr);
 /* Closes the open record and hands over the held ones. */
 void framer_finish(struct framer *fr);

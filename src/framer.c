@@ -442,6 +442,7 @@ static void track(struct asm *a, size_t eol, int to_start, int last_nl)
 				cl = span_uint(v, vn, 1 << 30);
 				if (cl >= 0)
 					a->body_left = (long)cl;
+				a->cl_zero = cl == 0;
 			}
 			break;
 		case 2:
@@ -663,6 +664,7 @@ static void reset_asm(struct asm *a, const struct line *l)
 	a->rec.peer[0] = a->rec.src[0] = a->rec.dst[0] = '\0';
 	a->rec.local[0] = a->rec.key[0] = a->rec.part[0] = '\0';
 	a->sip_state = 0;
+	a->cl_zero = 0;
 	a->body_left = 0;
 	a->scan = 0;
 	buf_clear(&a->text);
@@ -950,7 +952,10 @@ void framer_finish(struct framer *fr)
 
 void framer_idle(struct framer *fr)
 {
-	/* only a message known to be whole: a half-written one waits */
-	if (fr->open && fr->cur.sip_state == 3)
+	/* only a message known to be whole: a half-written one waits.  Its
+	   headers with a Content-Length of 0 are whole after the quiet too:
+	   syslog drops the empty line that would end them (Cisco CUBE) */
+	if (fr->open && (fr->cur.sip_state == 3 ||
+	                 (fr->cur.sip_state == 1 && fr->cur.cl_zero)))
 		close_record(fr);
 }
