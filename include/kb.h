@@ -58,7 +58,8 @@ int kb_check_dir(struct kb *kb, const char *dir, int *nfiles);
 void kb_free(struct kb *kb);
 
 /* Entries for a Microsoft code (or an alias of one).  Prefers SIP status
- * SIP and a phrase equal to PHRASE (either may be 0/NULL). */
+ * SIP and a phrase equal to PHRASE (either may be 0/NULL).  Code 0 is no
+ * Microsoft code: its rows are told apart by their SIP status alone. */
 const struct ms_entry *kb_ms_code(const struct kb *kb, long code, int sip,
                                   const char *phrase, size_t plen);
 /* Entries whose phrase matches TEXT loosely, for SIP status SIP first and

@@ -522,7 +522,8 @@ const struct ms_entry *kb_ms_code(const struct kb *kb, long code, int sip,
 
 		for (a = 0; a < e->naliases && !hit; a++)
 			hit = e->aliases[a] == code;
-		if (!hit)
+		/* "0 / 408 Establishment timeout" says nothing of 0 / 503 */
+		if (!hit || (code == 0 && e->sip != sip))
 			continue;
 		score = (e->code == code ? 4 : 0) +
 		        (sip && e->sip == sip ? 2 : 0) +

@@ -236,6 +236,14 @@ sed 's/2025-11-21T10:02:14.250Z/2025-11-21 11:02:14.25+01:00/' $fx/teams-export.
 	ok || no "zones: a Teams export time with an offset is written in UTC"
 # a Teams call log row marked failed although its final SIP code is 200:
 # the call was answered, then failed; no "FAILED 200"
+# Microsoft subcode 0 is no code: its one row (408 Establishment timeout)
+# explains a 408, not a 503 or 487 that also carries 0
+for s in '503,0,Service Unavailable' '408,0,Establishment timeout'; do
+	sed "s/,No,\(+15555550100,+442079460188,ByotIn,EU,EU\),480,10037,[^,]*,/,No,\1,$s,/" $fx/teams-export.csv
+done >"$tmp/t0.csv"
+"$bin" -o json -s none "$tmp/t0.csv" | jq -c 'select(.call_id == "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d") | [.status, .ms_code, .ms_phrase]' >"$tmp/o"
+printf '%s\n' '[503,0,null]' '[408,0,"Establishment timeout"]' | cmp -s - "$tmp/o" &&
+	ok || no "Teams export: subcode 0 picks its row by SIP status: $(cat "$tmp/o")"
 sed 's/,No,\(+15555550100,+442079460188,ByotIn,EU,EU\),480,10037,[^,]*,/,No,\1,200,,,/' $fx/teams-export.csv >"$tmp/t200.csv"
 "$bin" --color=never "$tmp/t200.csv" >"$tmp/o" 2>&1
 grep -q '^\[sipwhy\] DROPPED call failed after answer (SIP 200) to INVITE' "$tmp/o" && ! grep -q 'FAILED 200' "$tmp/o" &&
