@@ -62,7 +62,8 @@ struct follower {
 	int order;      /* UTF16_*, -1 before the first bytes are read */
 	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
-	long long last_ms;     /* when it last gave bytes (or began) */
+	int regular;       /* a regular file: it can be truncated and rotated */
+	long long last_ms; /* when it last gave bytes (or began) */
 	long long replaced_ms; /* when a new file was seen at the path while
 	                          this one is open, 0 if none */
 	struct src s;
@@ -161,7 +162,9 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 	struct stat st;
 	uint64_t before = 0;
 
-	f->fd = open(f->path, O_RDONLY);
+	/* a FIFO's open would wait for a writer, and hold up every other
+	   input: its reads wait for nothing either (EAGAIN) */
+	f->fd = open(f->path, O_RDONLY | O_NONBLOCK);
 	if (f->fd < 0) {
 		if (!f->waiting_said)
 			diag_warn(f->path, "%s; waiting for it to appear",
@@ -200,6 +203,7 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 	}
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
+	f->regular = S_ISREG(st.st_mode);
 	f->off = 0;
 	f->order = -1;
 	if (at_end && S_ISREG(st.st_mode)) {
@@ -248,7 +252,8 @@ static void look_again(struct follower *f, char *dec)
 		f->replaced_ms = 0;
 		return;
 	}
-	if (st.st_size < f->off) {
+	if (f->regular && st.st_size < f->off) {
+		/* (a FIFO has no size: its writer came and went) */
 		diag_warn(f->path,
 		          "truncated; reading it again from the start");
 		utf16_end(f, dec);

@@ -240,6 +240,26 @@ jq -c '[.call_id, .status, .line]' "$tmp/o10" | cmp -s - "$tmp/want10" &&
 kill -INT $p10
 wait $p10 2>/dev/null
 
+# a FIFO as the path (rsyslog's ompipe): no writer yet holds nothing up,
+# a writer's lines are read as they come, and one that closes is no
+# truncation; a later writer is read too
+mkfifo "$tmp/pipe.fifo"
+: >"$tmp/byfifo.log"
+"$bin" -f -o json -s none --year 2025 "$tmp/pipe.fifo" "$tmp/byfifo.log" >"$tmp/o11" 2>"$tmp/e11" &
+p11=$!
+sleep 0.3
+fail_rec 15 >>"$tmp/byfifo.log"
+out=$tmp/o11
+within_1s 15 && ok "a FIFO without a writer holds back no other file" || no "a FIFO without a writer blocks -f"
+fail_rec 16 >"$tmp/pipe.fifo"
+within_1s 16 && ok "a FIFO's writer is read" || no "failure 16 through the FIFO not reported"
+sleep 0.3
+fail_rec 17 >"$tmp/pipe.fifo"
+within_1s 17 && ok "a FIFO's next writer is read" || no "failure 17 through the FIFO's next writer not reported"
+kill -INT $p11
+wait $p11 2>/dev/null
+! grep -q truncated "$tmp/e11" && ok "a FIFO's writer that closes is no truncation" || no "FIFO: $(cat "$tmp/e11")"
+
 # int_ends PID NAME: SIGINT ends sipwhy PID within a second
 int_ends() {
 	kill -INT "$1"
