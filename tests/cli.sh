@@ -25,6 +25,12 @@ status() { # status WANT DESCRIPTION COMMAND...
 strip() { sed '/^\[sipwhy\]/d'; }
 # jqall SELECT TEST: some event matches SELECT and all of those pass TEST
 jqall() { jq -e -s "map(select($1)) | length > 0 and all($2)" "$tmp/j" >/dev/null; }
+# jtimes TZ ARG...: the failures' times, each followed by a space
+jtimes() {
+	z=$1
+	shift
+	TZ=$z "$bin" -o json -s none "$@" | jq -r .time | tr '\n' ' '
+}
 
 
 # exit status: 0 nothing failed, 1 failures, 2 usage or unreadable input
@@ -99,7 +105,7 @@ grep -q "u16: warning: UTF-16 text ends in half a character (an odd number of by
 	printf 'SIP/2.0 486 Busy Here\nCall-ID: ny2\nCSeq: 1 INVITE\nContent-Length: 0\n\n----------------------------------------\n'
 } >"$tmp/newyear.log"
 touch -d '2026-01-01 00:10:00' "$tmp/newyear.log"
-[ "$("$bin" -o json -s none "$tmp/newyear.log" | jq -r .time | tr '\n' ' ')" = "2025-12-31T23:59:58.100Z 2026-01-01T00:00:03.200Z " ] &&
+[ "$(jtimes UTC "$tmp/newyear.log")" = "2025-12-31T23:59:58.100Z 2026-01-01T00:00:03.200Z " ] &&
 	ok || no "year rollover from the file's time"
 [ "$("$bin" --year 2030 -o json -s none - <"$tmp/newyear.log" | jq -r .time | tr '\n' ' ')" = "2030-12-31T23:59:58.100Z 2031-01-01T00:00:03.200Z " ] &&
 	ok || no "year rollover with --year"
@@ -222,7 +228,7 @@ status 2 "a --since with more after the time" "$bin" --since '2025-11-21T09:16:0
 # fixture is at +01:00; its goldens are in UTC)
 k=$fx/kamailio-syslog-rfc3339.log
 sed 's/+01:00 /+02:00 /' $k >"$tmp/k1.log"
-[ "$("$bin" -o json -s none "$tmp/k1.log" | jq -r .time | tr '\n' ' ')" = "2025-11-21T12:05:07.194Z 2025-11-21T12:05:11.342Z " ] &&
+[ "$(jtimes UTC "$tmp/k1.log")" = "2025-11-21T12:05:07.194Z 2025-11-21T12:05:11.342Z " ] &&
 	ok || no "zones: an RFC 3339 stamp at +01:00 is written in UTC"
 [ "$("$bin" -o json -s none --since 2025-11-21T13:05:10+01:00 "$tmp/k1.log" | jq -r .status)" = "486" ] &&
 	ok || no "zones: --since with an offset"
@@ -263,19 +269,19 @@ fsmsg() { # fsmsg TIME STATUS CALLID: a sofia trace of a failing response
 	fsmsg 00:00:01.250000 '503 Service Unavailable' fs2
 } >"$tmp/fs.log"
 TZ=UTC touch -d '2027-06-01 12:00' "$tmp/fs.log"
-[ "$(TZ=UTC "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-12-31T23:59:59.500Z 2026-01-01T00:00:01.250Z " ] &&
+[ "$(jtimes UTC "$tmp/fs.log")" = "2025-12-31T23:59:59.500Z 2026-01-01T00:00:01.250Z " ] &&
 	ok || no "FreeSWITCH: a time of day is dated by the dated line before it, across midnight"
 {
 	echo '2025-12-31 10:00:00.000000 [INFO] mod_sofia.c:6001 trace on'
 	for t in 18:00 02:00 09:00 20:00; do fsmsg "$t:00.000000" '486 Busy Here' "fs$t"; done
 } >"$tmp/fs.log"
-[ "$(TZ=UTC "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-12-31T18:00:00.000Z 2026-01-01T02:00:00.000Z 2026-01-01T09:00:00.000Z 2026-01-01T20:00:00.000Z " ] &&
+[ "$(jtimes UTC "$tmp/fs.log")" = "2025-12-31T18:00:00.000Z 2026-01-01T02:00:00.000Z 2026-01-01T09:00:00.000Z 2026-01-01T20:00:00.000Z " ] &&
 	ok || no "FreeSWITCH: each dated stamp dates the next, for a day and more without a dated line"
 { fsmsg 23:50:00.000000 '486 Busy Here' fs1; fsmsg 00:10:00.000000 '480 Temporarily Unavailable' fs2; } >"$tmp/fs.log"
 TZ=UTC touch -d '2025-03-02 00:30' "$tmp/fs.log"
-[ "$(TZ=UTC "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-03-01T23:50:00.000Z 2025-03-02T00:10:00.000Z " ] &&
+[ "$(jtimes UTC "$tmp/fs.log")" = "2025-03-01T23:50:00.000Z 2025-03-02T00:10:00.000Z " ] &&
 	ok || no "FreeSWITCH: without a dated line, the log's last write dates it"
-[ "$(TZ=EST5 "$bin" -o json -s none "$tmp/fs.log" | jq -r .time | tr '\n' ' ')" = "2025-02-28T23:50:00.000Z 2025-03-01T00:10:00.000Z " ] &&
+[ "$(jtimes EST5 "$tmp/fs.log")" = "2025-02-28T23:50:00.000Z 2025-03-01T00:10:00.000Z " ] &&
 	ok || no "FreeSWITCH: the last write is read in local time, as the stamps are"
 [ "$(TZ=UTC "$bin" -o json -s none --since 2025-03-02 "$tmp/fs.log" | jq -r .status)" = "480" ] &&
 	ok || no "filters: --since on stamps dated from the log's end"

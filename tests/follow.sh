@@ -184,18 +184,30 @@ wait $p7 2>/dev/null
 [ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o7" | tr '\t\n' ': ')" = "live-11:64 live-12:8 " ] &&
 	ok || no "-f: line numbers of the file: $(jq -c '[.call_id, .line]' "$tmp/o7" | tr '\n' ' ')"
 
+# follow_bg N FILE...: sipwhy -f on the FILEs in the background, begun;
+# its output in $tmp/oN (and $out), its diagnostics in $tmp/eN.
+# follow_end: SIGINT ends it
+follow_bg() {
+	fb=$1
+	shift
+	"$bin" -f -o json -s none --year 2025 "$@" >"$tmp/o$fb" 2>"$tmp/e$fb" &
+	fpid=$!
+	out=$tmp/o$fb
+	sleep 0.3
+}
+follow_end() {
+	kill -INT "$fpid"
+	wait "$fpid" 2>/dev/null
+}
+
 # a gzip file given to -f is inflated and read once (it does not grow),
 # not read as text; a plain file beside it is followed on
 gzip -c tests/fixtures/oracle-sipmsg.log >"$tmp/old.log.gz"
 : >"$tmp/plain.log"
-"$bin" -f -o json -s none --year 2025 "$tmp/old.log.gz" "$tmp/plain.log" >"$tmp/o8" 2>"$tmp/e8" &
-p8=$!
-sleep 0.3
+follow_bg 8 "$tmp/old.log.gz" "$tmp/plain.log"
 fail_rec 13 >>"$tmp/plain.log"
-out=$tmp/o8
 within_1s 13 && ok "-f with a gzip file: the plain file beside it is followed" || no "-f with a gzip file: failure 13 not reported"
-kill -INT $p8
-wait $p8 2>/dev/null
+follow_end
 "$bin" -o json -s none --year 2025 tests/fixtures/oracle-sipmsg.log | jq -c '[.call_id, .line]' >"$tmp/want8"
 grep -v live-13 "$tmp/o8" | jq -c '[.call_id, .line]' | cmp -s - "$tmp/want8" &&
 	grep -q 'old.log.gz: warning: gzip-compressed: read once from its start, not followed' "$tmp/e8" &&
@@ -206,11 +218,8 @@ grep -v live-13 "$tmp/o8" | jq -c '[.call_id, .line]' | cmp -s - "$tmp/want8" &&
 # file, while another file goes on getting traffic
 : >"$tmp/qa.log"
 : >"$tmp/qb.log"
-"$bin" -f -o json -s none --year 2025 "$tmp/qa.log" "$tmp/qb.log" >"$tmp/o9" 2>"$tmp/e9" &
-p9=$!
-sleep 0.3
+follow_bg 9 "$tmp/qa.log" "$tmp/qb.log"
 fail_rec 14 | sed '$d' >>"$tmp/qa.log"
-out=$tmp/o9
 n=0
 while [ $n -lt 15 ] && [ "$(seen 14)" = 0 ]; do
 	ok_rec $n >>"$tmp/qb.log"
@@ -220,16 +229,13 @@ done
 [ "$(seen 14)" = 1 ] && [ $n -lt 10 ] &&
 	ok "a quiet file's last message is closed while another file is busy" ||
 	no "failure 14 waited for the busy file ($n writes of 0.2 s)"
-kill -INT $p9
-wait $p9 2>/dev/null
+follow_end
 
 # Cisco CUBE over syslog: syslog drops the empty line after the headers,
 # so the last message before a lull ends at its Content-Length: 0 line;
 # it is reported after the quiet, not when the next message comes
 : >"$tmp/cube.log"
-"$bin" -f -o json -s none --year 2025 "$tmp/cube.log" >"$tmp/o10" 2>"$tmp/e10" &
-p10=$!
-sleep 0.3
+follow_bg 10 "$tmp/cube.log"
 cat tests/fixtures/cisco-cube-syslog.log >>"$tmp/cube.log"
 i=0
 while [ $i -lt 20 ] && [ "$(grep -c '"event":"failure"' "$tmp/o10")" -lt 4 ]; do sleep 0.1; i=$((i + 1)); done
@@ -237,27 +243,22 @@ while [ $i -lt 20 ] && [ "$(grep -c '"event":"failure"' "$tmp/o10")" -lt 4 ]; do
 jq -c '[.call_id, .status, .line]' "$tmp/o10" | cmp -s - "$tmp/want10" &&
 	ok "CUBE over syslog: the last message before a lull is reported in two seconds" ||
 	no "CUBE over syslog, live: $(cat "$tmp/o10")"
-kill -INT $p10
-wait $p10 2>/dev/null
+follow_end
 
 # a FIFO as the path (rsyslog's ompipe): no writer yet holds nothing up,
 # a writer's lines are read as they come, and one that closes is no
 # truncation; a later writer is read too
 mkfifo "$tmp/pipe.fifo"
 : >"$tmp/byfifo.log"
-"$bin" -f -o json -s none --year 2025 "$tmp/pipe.fifo" "$tmp/byfifo.log" >"$tmp/o11" 2>"$tmp/e11" &
-p11=$!
-sleep 0.3
+follow_bg 11 "$tmp/pipe.fifo" "$tmp/byfifo.log"
 fail_rec 15 >>"$tmp/byfifo.log"
-out=$tmp/o11
 within_1s 15 && ok "a FIFO without a writer holds back no other file" || no "a FIFO without a writer blocks -f"
 fail_rec 16 >"$tmp/pipe.fifo"
 within_1s 16 && ok "a FIFO's writer is read" || no "failure 16 through the FIFO not reported"
 sleep 0.3
 fail_rec 17 >"$tmp/pipe.fifo"
 within_1s 17 && ok "a FIFO's next writer is read" || no "failure 17 through the FIFO's next writer not reported"
-kill -INT $p11
-wait $p11 2>/dev/null
+follow_end
 ! grep -q truncated "$tmp/e11" && ok "a FIFO's writer that closes is no truncation" || no "FIFO: $(cat "$tmp/e11")"
 
 # int_ends PID NAME: SIGINT ends sipwhy PID within a second
