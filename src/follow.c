@@ -64,6 +64,7 @@ struct follower {
 	int started, waiting_said, done;
 	int regular;       /* a regular file: it can be truncated and rotated */
 	long long last_ms; /* when it last gave bytes (or began) */
+	int idled;         /* src_idle has run since then */
 	long long replaced_ms; /* when a new file was seen at the path while
 	                          this one is open, 0 if none */
 	struct src s;
@@ -327,6 +328,7 @@ void follow_run(struct run *r, int npaths, char **paths,
 	}
 	for (;;) {
 		int got = 0;
+		long long now;
 
 		if (follow_stop)
 			break;
@@ -334,14 +336,16 @@ void follow_run(struct run *r, int npaths, char **paths,
 			follow_report = 0;
 			run_summary(r);
 		}
-		if (next && now_ms() >= next) {
+		now = now_ms();
+		if (next && now >= next) {
 			run_summary(r);
 			next += fo->summary_every * 1000LL;
 		}
 		for (live = 0, i = 0; i < nf; i++) {
 			/* a growing file is read in turns, a chunk each */
 			if (pump(r, &fs[i], chunk, dec, fo)) {
-				fs[i].last_ms = now_ms();
+				fs[i].last_ms = now;
+				fs[i].idled = 0;
 				got = 1;
 			}
 			live += !fs[i].done;
@@ -353,11 +357,13 @@ void follow_run(struct run *r, int npaths, char **paths,
 		if ((got && fflush(r->out) != 0) || ferror(r->out))
 			break;
 		/* each input's quiet is its own: a busy file does not hold
-		   back another's last message */
+		   back another's last message; once for each lull */
 		for (i = 0; i < nf; i++)
-			if (fs[i].started &&
-			    now_ms() - fs[i].last_ms >= fo->idle_ms)
+			if (fs[i].started && !fs[i].idled &&
+			    now - fs[i].last_ms >= fo->idle_ms) {
 				src_idle(&fs[i].s);
+				fs[i].idled = 1;
+			}
 		if (got)
 			continue;
 		{
