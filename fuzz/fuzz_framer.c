@@ -18,7 +18,7 @@ struct out {
 };
 
 static void pipeline(const struct run_opts *o, const char *p, size_t n,
-                     uint32_t seed, int whole, int ref_month, struct out *res)
+                     uint32_t seed, int whole, int ends, struct out *res)
 {
 	struct run r;
 	FILE *fp = open_memstream(&res->p, &res->n);
@@ -27,11 +27,11 @@ static void pipeline(const struct run_opts *o, const char *p, size_t n,
 	if (fp == NULL)
 		abort();
 	run_init(&r, o, &fz_fs, &fz_kb, fp);
-	if (ref_month < 13)
-		run_begin(&r, "fuzz.log", 2025, ref_month);
+	if (ends < 13) /* the month the log ends in, or 0: unknown */
+		run_begin(&r, "fuzz.log", 2025, ends);
 	else /* ends in 2025, at a moment of the fuzzer's */
 		src_begin_at(&r, &r.cur, "fuzz.log",
-		             1735689600 + (time_t)(ref_month - 13) * 3607);
+		             1735689600 + (time_t)(ends - 13) * 3607);
 	while (off < n) {
 		size_t c = whole ? n - off : 1 + fz_rand(&seed) % 509;
 
@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run_opts o;
 	unsigned fi, m, capb;
 	uint32_t seed;
-	int ref_month;
+	int ends;
 	char *p;
 	struct out a = {0}, b = {0};
 
@@ -96,12 +96,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.line_cap = capb ? 16 + capb * 16 : 0; /* 0: the default 1 MiB */
 	o.max_calls = 1 + fz_byte(&f) % 32;
 	o.year = 0;
-	ref_month = (int)fz_byte(&f); /* 13 and up: an end (pipeline) */
+	ends = (int)fz_byte(&f); /* 0-12 a month, 13 and up a moment */
 	seed = fz_u16(&f);
 	p = fz_copy(f.p, f.n);
 
-	pipeline(&o, p, f.n, seed, 0, ref_month, &a);
-	pipeline(&o, p, f.n, 0, 1, ref_month, &b);
+	pipeline(&o, p, f.n, seed, 0, ends, &a);
+	pipeline(&o, p, f.n, 0, 1, ends, &b);
 	FUZZ_CHECK(a.n == b.n && memcmp(a.p, b.p, a.n) == 0,
 	           "output depends on the chunking (%zu vs %zu bytes)", a.n,
 	           b.n);
