@@ -346,6 +346,15 @@ static void put_block(FILE *out, const char *text)
 	fputc('\n', out);
 }
 
+/* A Markdown heading's end " (WHERE)", then TEXT as a fenced block. */
+static void put_where_block(FILE *out, const char *where, const char *text)
+{
+	fputs(" (", out);
+	put_md(out, where);
+	fputs(")\n\n", out);
+	put_block(out, text);
+}
+
 /* The legs' Call-IDs, each after a blank, as PUT writes them. */
 static void put_legs(const struct story *st, FILE *out,
                      void (*put)(FILE *, const char *))
@@ -378,10 +387,8 @@ size_t story_print(struct story *st, FILE *out, int markdown)
 			if (st->m[k].why) {
 				fputs("\n### ", out);
 				put_md(out, st->m[k].label);
-				fputs(" (", out);
-				put_md(out, st->m[k].where);
-				fputs(")\n\n", out);
-				put_block(out, st->m[k].why);
+				put_where_block(out, st->m[k].where,
+				                st->m[k].why);
 			}
 		fputs("\n### Messages\n", out);
 		for (k = 0; k < st->n; k++) {
@@ -391,10 +398,7 @@ size_t story_print(struct story *st, FILE *out, int markdown)
 			put_md(out, st->m[k].from);
 			fputs(" -> ", out);
 			put_md(out, st->m[k].to);
-			fputs(" (", out);
-			put_md(out, st->m[k].where);
-			fputs(")\n\n", out);
-			put_block(out, st->m[k].text);
+			put_where_block(out, st->m[k].where, st->m[k].text);
 		}
 	} else {
 		fputs("sipwhy: the call ", out);
