@@ -27,4 +27,9 @@ struct reason {
  * number of values now in R. */
 size_t reason_parse(const char *v, size_t n, struct reason *r, size_t have);
 
+/* 1 when R's phrase names a normal end of call whatever its cause says
+ * ("NORMAL_CLEARING", "Normal call clearing", "Normal, unspecified"):
+ * case, punctuation and spacing aside, the whole phrase. */
+int reason_says_normal(const struct reason *r);
+
 #endif

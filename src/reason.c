@@ -168,3 +168,29 @@ size_t reason_parse(const char *v, size_t n, struct reason *r, size_t have)
 	}
 	return have;
 }
+
+int reason_says_normal(const struct reason *r)
+{
+	static const char *const normal[] = {
+	    "normalclearing", "normalcallclearing", "normalunspecified"};
+	char w[24];
+	size_t i, k = 0;
+
+	if (!r->has_text)
+		return 0;
+	for (i = 0; i < r->phrase_len; i++) {
+		unsigned char c = (unsigned char)r->phrase[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z')))
+			continue;
+		if (k + 1 >= sizeof(w))
+			return 0;
+		w[k++] = (char)ascii_lower(c);
+	}
+	w[k] = '\0';
+	for (i = 0; i < sizeof(normal) / sizeof(normal[0]); i++)
+		if (strcmp(w, normal[i]) == 0)
+			return 1;
+	return 0;
+}

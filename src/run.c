@@ -607,7 +607,8 @@ static void watch_invite(struct src *s, const struct sip_msg *m,
 
 /* A BYE whose Reason says the call did not end normally: a Q.850 cause
  * other than 16 (normal clearing) and 31 (normal, unspecified), or a SIP
- * cause of 400 or more. */
+ * cause of 400 or more, in a value whose text does not say the call ended
+ * normally (FreeSWITCH sends "cause=127;text=\"NORMAL_CLEARING\""). */
 static int bye_abnormal(const struct sip_msg *m)
 {
 	struct reason rs[REASON_MAX];
@@ -617,7 +618,7 @@ static int bye_abnormal(const struct sip_msg *m)
 	for (i = 0; (h = sip_header_id(m, SIP_HID_REASON, i)) != NULL; i++)
 		n = reason_parse(h->val, h->vlen, rs, n);
 	for (i = 0; i < n; i++) {
-		if (rs[i].cause < 0)
+		if (rs[i].cause < 0 || reason_says_normal(&rs[i]))
 			continue;
 		if (span_ieq(rs[i].protocol, rs[i].protocol_len, "Q.850") &&
 		    rs[i].cause != 16 && rs[i].cause != 31)

@@ -401,6 +401,39 @@ START_TEST(test_random)
 }
 END_TEST
 
+/* The dropped-call rule's exception: a text that says the call ended
+ * normally, however spelled, and nothing longer or shorter. */
+START_TEST(test_says_normal)
+{
+	static const struct {
+		const char *v;
+		int normal;
+	} cases[] = {
+	    {"Q.850;cause=127;text=\"NORMAL_CLEARING\"", 1},
+	    {"Q.850;cause=16;text=\"Normal call clearing.\"", 1},
+	    {"Q.850;cause=31;text=\"Normal, unspecified\"", 1},
+	    {"Q.850;cause=16;text=\"7924f078-9d30-4ac2-a95f-eeb3b8ea8c26;"
+	     "normal clearing\"", 1},
+	    {"Q.850;cause=16", 0},
+	    {"Q.850;cause=41;text=\"media timeout\"", 0},
+	    {"Q.850;cause=16;text=\"NORMAL\"", 0},
+	    {"Q.850;cause=41;text=\"not normal clearing\"", 0},
+	    {"Q.850;cause=41;text=\"NORMAL_CLEARING_EXCEPT_THIS_ONE_IS_LONG\"",
+	     0},
+	    {"SIP;cause=408;text=\"Session timer expired\"", 0},
+	};
+	struct reason r[REASON_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_uint_eq(
+		    reason_parse(cases[i].v, strlen(cases[i].v), r, 0), 1);
+		ck_assert_msg(reason_says_normal(&r[0]) == cases[i].normal,
+		              "%s", cases[i].v);
+	}
+}
+END_TEST
+
 Suite *reason_suite(void)
 {
 	Suite *s = suite_create("reason");
@@ -416,6 +449,7 @@ Suite *reason_suite(void)
 	tcase_add_test(tc, test_escaped_quote_then_value);
 	tcase_add_test(tc, test_append);
 	tcase_add_test(tc, test_empty_values_between_commas);
+	tcase_add_test(tc, test_says_normal);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cap");

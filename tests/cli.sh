@@ -190,12 +190,14 @@ sed 's/10:03:11.000/10:03:09.900/' "$tmp/ring.log" >"$tmp/ring2.log"
 status 0 "timeout: none before 3 minutes after the last provisional response" "$bin" --year 2025 "$tmp/ring2.log"
 
 # dropped: a BYE whose Reason says the call ended abnormally, once even
-# when a proxy relays it; a normal hang-up is not
+# when a proxy relays it; a normal hang-up is not, nor a cause whose text
+# says the call was cleared normally (FreeSWITCH sends cause=127 so)
 {
 	rec 10:00:00.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: drop1' 'CSeq: 2 BYE' 'From: <sip:+1444@x>;tag=1' 'Reason: Q.850;cause=41;text="media timeout"'
 	rec 10:00:00.010 'sent to' 'BYE sip:a SIP/2.0' 'Call-ID: drop1' 'CSeq: 2 BYE' 'Reason: Q.850;cause=41;text="media timeout"'
 	rec 10:00:05.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: fine1' 'CSeq: 2 BYE' 'REASON: Q.850;cause=16;text="7924f078-9d30-4ac2-a95f-eeb3b8ea8c26;CallEndReasonLocalUserInitiated"'
 	rec 10:00:06.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: drop2' 'CSeq: 3 BYE' 'Reason: SIP;cause=408;text="Session timer expired"'
+	rec 10:00:07.000 'received from' 'BYE sip:a SIP/2.0' 'Call-ID: fine2' 'CSeq: 2 BYE' 'Reason: Q.850;cause=127;text="NORMAL_CLEARING"'
 } >"$tmp/bye.log"
 "$bin" --year 2025 -o json "$tmp/bye.log" >"$tmp/j"
 [ "$(jq -r 'select(.kind=="dropped") | .call_id' "$tmp/j" | tr '\n' ' ')" = "drop1 drop2 " ] && ok || no "dropped: the abnormal BYEs, once each"
