@@ -6,6 +6,7 @@
 #ifndef SIPWHY_STORY_H
 #define SIPWHY_STORY_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "event.h"
@@ -24,6 +25,10 @@ void story_scan(struct story *st, const struct record *rec,
 void story_add(struct story *st, const struct record *rec,
                const struct sip_msg *m, const char *file,
                const char *explanation);
+/* Pass 2: EXPLANATION is why the message kept from FILE at LINE failed
+ * (an INVITE that timed out), when none was given with it. */
+void story_explain(struct story *st, const char *file, uint64_t line,
+                   const char *explanation);
 int story_wants(const struct story *st, const struct record *rec,
                 const struct sip_msg *m);
 /* Writes the story: plain text, or Markdown with a Mermaid diagram.

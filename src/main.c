@@ -318,6 +318,7 @@ static int cmd_call(const struct run_opts *o, const struct formats *fs,
 			run_input(&r, in);
 			input_close(in);
 		}
+		run_finish(&r); /* the call's INVITE may have timed out */
 		rc = r.story_failed;
 		run_free(&r);
 	}

@@ -529,6 +529,27 @@ static void export_line(struct src *s, const struct line *l)
 	buf_clear(&s->xraw);
 }
 
+/* --call: EV's explanation as the annotation would give it (malloc'd). */
+static char *story_annotation(struct run *r, const struct event *ev)
+{
+	char *why = NULL;
+	size_t wlen = 0;
+	FILE *saved = r->out, *mem = open_memstream(&why, &wlen);
+	int color = r->o.color, bol = r->out_bol;
+
+	if (mem == NULL)
+		die("out of memory");
+	r->out = mem;
+	r->o.color = 0;
+	r->out_bol = 1;
+	write_annotation(r, ev);
+	fclose(mem);
+	r->out = saved;
+	r->o.color = color;
+	r->out_bol = bol;
+	return why;
+}
+
 /* An SBC that forwarded the INVITE answers it when its own Timer B ends
  * on the next hop, a little after 32 s from where the INVITE came in: an
  * answer up to 2 s late is still an answer, not a timeout as well. */
@@ -567,6 +588,14 @@ static void on_timeout(void *ctx, const struct invite_watch *w)
 	ev.ms_code = -1;
 	ev.gen = GEN_UNKNOWN;
 	ev.provisional = w->provisional;
+	if (r->story) { /* --call: the why of the INVITE's story */
+		char *why = story_annotation(r, &ev);
+
+		story_explain(r->story, w->file, w->line, why);
+		free(why);
+		r->story_failed = 1;
+		return;
+	}
 	emit_event(r, &ev, NULL, 0);
 }
 
@@ -639,7 +668,6 @@ static void story_record(struct src *s, const struct record *rec)
 	enum verdict v;
 	uint64_t first;
 	char *why = NULL;
-	size_t wlen = 0;
 	int bye = 0;
 
 	if (rec->truncated || !sip_parse(m, rec->text, rec->text_len))
@@ -655,27 +683,21 @@ static void story_record(struct src *s, const struct record *rec)
 	    memcmp(m->method, "BYE", 3) == 0 && bye_abnormal(m))
 		bye = 1;
 	if (v == V_FAILED || v == V_CANCELED || bye) {
-		/* the explanation, as the annotation would give it */
-		FILE *saved = r->out, *mem = open_memstream(&why, &wlen);
-		int color = r->o.color, bol = r->out_bol;
-
 		event_build(&ev, r->kb, m, rec,
 		            bye               ? "dropped"
 		            : v == V_CANCELED ? "canceled"
 		                              : "failed",
 		            s->name, s->fmt->name);
-		r->out = mem;
-		r->o.color = 0;
-		r->out_bol = 1;
-		write_annotation(r, &ev);
-		fclose(mem);
-		r->out = saved;
-		r->o.color = color;
-		r->out_bol = bol;
+		why = story_annotation(r, &ev);
 		r->story_failed = 1;
 	}
 	story_add(r->story, rec, m, s->name, why);
 	free(why);
+	/* an INVITE of the call that the log goes on past with no answer
+	   is told as the normal run tells it: a timeout (on_timeout) */
+	if (!m->is_response && m->method_len == 6 &&
+	    memcmp(m->method, "INVITE", 6) == 0)
+		watch_invite(s, m, rec);
 }
 
 /* Requests other than INVITE, CANCEL and BYE play no part in a failure:

@@ -189,6 +189,22 @@ void story_add(struct story *st, const struct record *rec,
 	s->why = explanation ? xstrdup(explanation) : NULL;
 }
 
+void story_explain(struct story *st, const char *file, uint64_t line,
+                   const char *explanation)
+{
+	struct buf b = {0};
+	size_t k;
+
+	esc_text(&b, file, strlen(file), 0);
+	buf_printf(&b, " line %llu", (unsigned long long)line);
+	for (k = 0; k < st->n; k++)
+		if (st->m[k].why == NULL && strcmp(st->m[k].where, b.p) == 0) {
+			st->m[k].why = xstrdup(explanation);
+			break;
+		}
+	buf_free(&b);
+}
+
 static int col_of(char **cols, int *n, const char *name)
 {
 	int i;

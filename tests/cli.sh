@@ -359,6 +359,17 @@ grep -q 'legs (Call-IDs): a93f9cc8-605f-433a-9072-2a26e0fad066 97494518048726492
 cmark-gfm "$tmp/story.md" 2>/dev/null | grep -q 'class="language-mermaid"' && grep -q 'P2->>P1: 403 Forbidden' "$tmp/story.md" &&
 	ok || no "--call -s markdown: a Mermaid sequence diagram"
 status 2 "--call: not found" "$bin" --call no-such-call $f
+# --call tells a timeout as the normal run does, and only for a call the
+# log goes on past (Timer B, or Timer C after a provisional response)
+status 1 "--call: an INVITE with no answer" "$bin" --year 2025 --call lost "$tmp/timeout.log"
+grep -q '^\[sipwhy\] TIMEOUT no final response to INVITE (.*timeout.log line 1, call lost)' "$tmp/out" &&
+	ok || no "--call: the timeout told: $(cat "$tmp/out")"
+status 0 "--call: the log ends before Timer B" "$bin" --year 2025 --call late "$tmp/timeout.log"
+status 0 "--call: an answered call" "$bin" --year 2025 --call answered "$tmp/timeout.log"
+status 1 "--call: ringing with no answer past Timer C" "$bin" --year 2025 --call forever "$tmp/ring.log"
+grep -q 'provisional response (183).*Timer C' "$tmp/out" && ok || no "--call: Timer C told"
+status 0 "--call: rang 45 s and was answered" "$bin" --year 2025 --call rings "$tmp/ring.log"
+! grep -q TIMEOUT "$tmp/out" && ok || no "--call: no timeout for an answered call"
 status 2 "--call with -f" "$bin" -f --call x $f
 grep -qF -- "--call reads whole files twice: it cannot follow (-f)" "$tmp/err" && ok || no "--call -f: said why"
 # a story shows nothing raw: the file's name and a Call-ID with escapes;
