@@ -517,23 +517,41 @@ void summary_markdown(struct summary *s, struct buf *out)
 	} else {
 		/* the most frequent failure that is not a cancel */
 		const struct group *g = &s->g[0];
+		size_t ties = 0;
 
 		for (i = 0; i < s->ng; i++)
 			if (s->g[i].status != 487) {
 				g = &s->g[i];
 				break;
 			}
+		/* groups as frequent as it: none of them stands out */
+		for (i = 0; i < s->ng; i++)
+			if (s->g[i].count == g->count &&
+			    (s->g[i].status != 487 || g->status == 487))
+				ties++;
 		group_code(g, &code);
 		buf_printf(out,
 		           "%llu failures in %llu calls (%llu failed, %llu "
-		           "canceled, %llu timed out, %llu dropped). The most "
-		           "frequent failure is **",
+		           "canceled, %llu timed out, %llu dropped). ",
 		           (unsigned long long)all,
 		           (unsigned long long)s->t.calls,
 		           (unsigned long long)s->t.failed,
 		           (unsigned long long)s->t.canceled,
 		           (unsigned long long)s->t.timeout,
 		           (unsigned long long)s->t.dropped);
+		if (ties > 1 && g->count <= 2)
+			buf_printf(out,
+			           "No failure stands out: %zu causes occur %s "
+			           "each; the first in the table is **",
+			           ties, g->count == 1 ? "once" : "twice");
+		else if (ties > 1)
+			buf_printf(
+			    out,
+			    "No failure stands out: %zu causes occur %llu "
+			    "times each; the first in the table is **",
+			    ties, (unsigned long long)g->count);
+		else
+			buf_adds(out, "The most frequent failure is **");
 		md_cell(out, code.p);
 		if (g->phrase[0]) {
 			buf_adds(out, " ");
