@@ -306,6 +306,25 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 	return 0;
 }
 
+/* Waits a tick, or less when the standard input has bytes.  OUT, when
+ * not -1, is an output pipe or socket: 1 when its reader has gone. */
+static int wait_turn(const struct follower *fs, int nf, int out)
+{
+	struct pollfd p[2];
+	int n = 0, i, in = -1;
+
+	for (i = 0; i < nf; i++)
+		if (fs[i].path == NULL && !fs[i].done)
+			in = 0;
+	if (in == 0)
+		p[n++] = (struct pollfd){0, POLLIN, 0};
+	if (out >= 0)
+		p[n++] = (struct pollfd){out, 0, 0}; /* errors come anyway */
+	if (poll(p, (nfds_t)n, TICK_MS) <= 0 || out < 0)
+		return 0;
+	return (p[n - 1].revents & (POLLERR | POLLHUP)) != 0;
+}
+
 void follow_run(struct run *r, int npaths, char **paths,
                 const struct follow_opts *fo)
 {
@@ -314,6 +333,9 @@ void follow_run(struct run *r, int npaths, char **paths,
 	char *chunk = xmalloc(CHUNK), *dec = xmalloc(DECODED);
 	long long next =
 	    fo->summary_every ? now_ms() + fo->summary_every * 1000LL : 0;
+	struct stat st;
+	int out_pipe = fstat(fileno(r->out), &st) == 0 &&
+	               (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 
 	for (i = 0; i < nf; i++) {
 		fs[i].fd = -1;
@@ -366,13 +388,12 @@ void follow_run(struct run *r, int npaths, char **paths,
 			}
 		if (got)
 			continue;
-		{
-			struct pollfd p = {0, POLLIN, 0};
-			int on_stdin = 0;
-
-			for (i = 0; i < nf; i++)
-				on_stdin |= fs[i].path == NULL && !fs[i].done;
-			poll(on_stdin ? &p : NULL, on_stdin ? 1 : 0, TICK_MS);
+		if (wait_turn(fs, nf, out_pipe ? fileno(r->out) : -1)) {
+			/* the reader of a pipe went away (sipwhy -f | head
+			   -1): end as a write would, at once, not at the
+			   next failure of a quiet log */
+			raise(SIGPIPE);
+			break; /* SIGPIPE ignored */
 		}
 	}
 	for (i = 0; i < nf; i++) {

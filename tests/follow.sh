@@ -324,6 +324,32 @@ else
 	ok "closed pipe with SIGPIPE ignored: stops"
 fi
 
+# a reader that went away from a quiet log (sipwhy -f log | head -1):
+# nothing more is written, and sipwhy still ends at once, by SIGPIPE, as
+# a write would have ended it
+cp tests/fixtures/audiocodes-viewer.log "$tmp/quiet.log"
+(
+	{
+		"$bin" -f --from-start "$tmp/quiet.log" 2>/dev/null
+		echo $? >"$tmp/quiet.rc"
+	} | head -1 >/dev/null
+) &
+hp=$!
+i=0
+while kill -0 $hp 2>/dev/null && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 $hp 2>/dev/null; then
+	no "-f | head -1 on a quiet log: still running after 3 s"
+	pkill -f "$tmp/quiet.log" 2>/dev/null
+	wait $hp 2>/dev/null
+else
+	wait $hp
+	[ "$(cat "$tmp/quiet.rc")" = 141 ] && ok "-f | head -1 on a quiet log: ends when head does, by SIGPIPE" ||
+		no "-f | head -1 on a quiet log: exit $(cat "$tmp/quiet.rc"), want 141"
+fi
+
 # memory stays flat over a long stream: ten times the calls, the same
 # peak (finished calls leave the table as log time passes)
 if [ -x /usr/bin/time ]; then
