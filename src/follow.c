@@ -62,6 +62,7 @@ struct follower {
 	int order;      /* UTF16_*, -1 before the first bytes are read */
 	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
+	int open_errno;    /* why the path last failed to open */
 	int regular;       /* a regular file: it can be truncated and rotated */
 	long long last_ms; /* when it last gave bytes (or began) */
 	int idled;         /* src_idle has run since then */
@@ -167,6 +168,7 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 	   input: its reads wait for nothing either (EAGAIN) */
 	f->fd = open(f->path, O_RDONLY | O_NONBLOCK);
 	if (f->fd < 0) {
+		f->open_errno = errno;
 		if (!f->waiting_said)
 			diag_warn(f->path, "%s; waiting for it to appear",
 			          strerror(errno));
@@ -397,6 +399,12 @@ void follow_run(struct run *r, int npaths, char **paths,
 		}
 	}
 	for (i = 0; i < nf; i++) {
+		/* an input never read is an input that could not be read */
+		if (fs[i].path && !fs[i].started && !fs[i].done)
+			diag_error(fs[i].path,
+			           "never opened while followed (%s): nothing "
+			           "was read from it",
+			           strerror(fs[i].open_errno));
 		if (fs[i].fd >= 0)
 			utf16_end(&fs[i], dec);
 		if (fs[i].started)

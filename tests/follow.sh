@@ -261,6 +261,19 @@ within_1s 17 && ok "a FIFO's next writer is read" || no "failure 17 through the 
 follow_end
 ! grep -q truncated "$tmp/e11" && ok "a FIFO's writer that closes is no truncation" || no "FIFO: $(cat "$tmp/e11")"
 
+# a path that never appeared was never read: an input that could not be
+# read, exit 2, said by name at the end; the one that appeared is not
+: >"$tmp/came.log"
+follow_bg 12 "$tmp/came.log" "$tmp/never.log"
+fail_rec 18 >>"$tmp/came.log"
+within_1s 18 || no "failure 18 not reported"
+kill -INT "$fpid"
+wait "$fpid"
+rc=$?
+[ "$rc" = 2 ] && grep -q 'never.log: error: never opened while followed (No such file or directory)' "$tmp/e12" &&
+	! grep -q 'came.log: error' "$tmp/e12" &&
+	ok "a path that never appeared: exit 2, said" || no "a path that never appeared: exit $rc: $(cat "$tmp/e12")"
+
 # int_ends PID NAME: SIGINT ends sipwhy PID within a second
 int_ends() {
 	kill -INT "$1"
