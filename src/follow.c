@@ -63,6 +63,7 @@ struct follower {
 	struct utf16 u; /* for a UTF-16 file */
 	int started, waiting_said, done;
 	int open_errno;    /* why the path last failed to open */
+	int gone_said;     /* said the path no longer leads to it */
 	int regular;       /* a regular file: it can be truncated and rotated */
 	long long last_ms; /* when it last gave bytes (or began) */
 	int idled;         /* src_idle has run since then */
@@ -238,8 +239,18 @@ static void look_again(struct follower *f, char *dec)
 {
 	struct stat st;
 
-	if (stat(f->path, &st) < 0)
-		return; /* renamed away, no new file yet: keep the old one */
+	if (stat(f->path, &st) < 0) {
+		/* renamed away or deleted, no new file yet: the old one is
+		   kept, as its writer may still write to it */
+		if (!f->gone_said)
+			diag_warn(f->path,
+			          "%s: renamed away or deleted; reading on "
+			          "the open file until a new one appears",
+			          strerror(errno));
+		f->gone_said = 1;
+		return;
+	}
+	f->gone_said = 0;
 	if (st.st_dev != f->dev || st.st_ino != f->ino) {
 		/* The writer may go on writing to the old file until it
 		   reopens (logrotate's postrotate signal comes after the
@@ -249,6 +260,8 @@ static void look_again(struct follower *f, char *dec)
 			f->replaced_ms = now_ms();
 		if (now_ms() - f->replaced_ms < ROTATE_GRACE_MS)
 			return;
+		diag_warn(f->path, "replaced by a new file (rotated); "
+		                   "reading the new one from its start");
 		utf16_end(f, dec);
 		close(f->fd);
 		f->fd = -1;

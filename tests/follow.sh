@@ -66,6 +66,8 @@ sleep 0.3
 fail_rec 4 >>"$log"
 within_1s 3 && ok "the renamed file is drained, a late write too" || no "failure 3, written late to the renamed file, lost"
 within_1s 4 30 && ok "the new file is read from its start" || no "failure 4 in the new file not reported"
+grep -q 'live.log: warning: replaced by a new file (rotated); reading the new one from its start' "$tmp/err" &&
+	ok "rotation by rename: said" || no "rotation by rename: no word: $(cat "$tmp/err")"
 
 # copytruncate
 sleep 0.3
@@ -260,6 +262,19 @@ fail_rec 17 >"$tmp/pipe.fifo"
 within_1s 17 && ok "a FIFO's next writer is read" || no "failure 17 through the FIFO's next writer not reported"
 follow_end
 ! grep -q truncated "$tmp/e11" && ok "a FIFO's writer that closes is no truncation" || no "FIFO: $(cat "$tmp/e11")"
+
+# a followed file deleted: said once, as tail -F says it; a new file at
+# the path is read from its start, and that is said too
+fail_rec 19 >"$tmp/del.log"
+follow_bg 13 "$tmp/del.log"
+rm "$tmp/del.log"
+sleep 0.5
+[ "$(grep -c 'del.log: warning: No such file or directory: renamed away or deleted; reading on the open file until a new one appears' "$tmp/e13")" = 1 ] &&
+	ok "a deleted file: said once" || no "a deleted file: $(cat "$tmp/e13")"
+fail_rec 20 >"$tmp/del.log"
+within_1s 20 30 && grep -q 'del.log: warning: replaced by a new file' "$tmp/e13" &&
+	ok "a new file after a deletion: read, and said" || no "a new file after a deletion: $(cat "$tmp/o13" "$tmp/e13")"
+follow_end
 
 # a path that never appeared was never read: an input that could not be
 # read, exit 2, said by name at the end; the one that appeared is not
