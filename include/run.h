@@ -106,6 +106,8 @@ struct run {
 	struct buf ob, cause, action;
 	struct buf wtext; /* a record's whole text (whole_record) */
 	int out_bol;      /* output is at the start of a line */
+	int names;   /* annotated, several inputs: say whose lines follow */
+	char *shown; /* the input whose lines were written last */
 };
 
 void run_init(struct run *r, const struct run_opts *o, const struct formats *fs,

@@ -652,6 +652,7 @@ int main(int argc, char **argv)
 		return status;
 	}
 	run_init(&r, &o, &fs, &kb, stdout);
+	r.names = argc - optind > 1;
 	follow_signals();
 	if (follow ||
 	    (optind == argc && fstat(0, &st) == 0 && !S_ISREG(st.st_mode))) {

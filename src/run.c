@@ -53,6 +53,7 @@ void run_free(struct run *r)
 	buf_free(&r->wtext);
 	buf_free(&r->cause);
 	buf_free(&r->action);
+	free(r->shown);
 }
 
 int run_status(const struct run *r)
@@ -347,12 +348,31 @@ static void write_json(struct run *r, const struct event *ev)
 
 /* ---- stages ---- */
 
+/* Annotated output of several inputs: a line that says whose lines
+ * follow, as tail(1) heads them, when S's come after another's. */
+static void out_from(struct run *r, const struct src *s)
+{
+	struct buf b = {0};
+
+	if (!r->names || (r->shown && strcmp(r->shown, s->name) == 0))
+		return;
+	free(r->shown);
+	r->shown = xstrdup(s->name);
+	buf_adds(&b, "==> ");
+	esc_text(&b, s->name, strlen(s->name), 0);
+	buf_adds(&b, " <==");
+	annot(r, b.p);
+	buf_free(&b);
+}
+
 static void deliver_noise(struct src *s, const struct line *l)
 {
 	struct run *r = s->r;
 
-	if (r->o.mode == OUT_ANNOTATED)
+	if (r->o.mode == OUT_ANNOTATED) {
+		out_from(r, s);
 		out_raw(r, l->p, l->len, l->eol);
+	}
 }
 
 int filter_time(const char *arg, int year, long long *key)
@@ -860,6 +880,8 @@ static void deliver_record(struct src *s, const struct record *rec)
 	struct run *r = s->r;
 	long long now = logtime_key(&rec->time);
 
+	if (r->o.mode == OUT_ANNOTATED)
+		out_from(r, s);
 	if (rec->held) { /* a marker whose SIP text comes later */
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);

@@ -408,6 +408,20 @@ for f in $fx/*; do
 	"$bin" "$tmp/z.gz" 2>/dev/null | strip | cmp -s - "$f" && ok || no "lossless gzip: $f"
 done
 
+# several inputs annotated: a marker line heads each input's lines, as
+# tail heads them, right before its first line; the log lines are still
+# the inputs, in order; a single input has no such line
+cat $fx/oracle-sipmsg.log $fx/sngrep-export.txt >"$tmp/two.want"
+"$bin" $fx/oracle-sipmsg.log $fx/sngrep-export.txt >"$tmp/two" 2>/dev/null
+grep '^\[sipwhy\] ==> ' "$tmp/two" >"$tmp/two.heads"
+printf '[sipwhy] ==> %s <==\n' $fx/oracle-sipmsg.log $fx/sngrep-export.txt | cmp -s - "$tmp/two.heads" &&
+	ok || no "several inputs: each headed once, in order: $(cat "$tmp/two.heads")"
+[ "$(sed -n 1p "$tmp/two")" = "[sipwhy] ==> $fx/oracle-sipmsg.log <==" ] &&
+	[ "$(awk '/^\[sipwhy\] ==> .*sngrep-export.txt <==$/ { getline; print; exit }' "$tmp/two")" = "$(head -1 $fx/sngrep-export.txt)" ] &&
+	ok || no "several inputs: a header right before its input's first line"
+strip <"$tmp/two" | cmp -s - "$tmp/two.want" && ok || no "several inputs: the log lines are the inputs"
+"$bin" $fx/oracle-sipmsg.log 2>/dev/null | grep -q '^\[sipwhy\] ==> ' && no "a single input headed" || ok
+
 # gzip: concatenated members read whole; a truncated one reported by name,
 # exit 2, with the failures before the damage still annotated
 gzip -c $fx/oracle-sipmsg.log >"$tmp/m.gz"

@@ -276,6 +276,25 @@ within_1s 20 30 && grep -q 'del.log: warning: replaced by a new file' "$tmp/e13"
 	ok "a new file after a deletion: read, and said" || no "a new file after a deletion: $(cat "$tmp/o13" "$tmp/e13")"
 follow_end
 
+# several files followed, annotated: a marker line says whose lines
+# follow each time the output moves from one file to the other
+# (each record is closed by its file's quiet before the next is written)
+ok_rec 0 >"$tmp/ha.log"
+ok_rec 0 >"$tmp/hb.log"
+"$bin" -f --from-start -s none --year 2025 "$tmp/ha.log" "$tmp/hb.log" >"$tmp/o14" 2>"$tmp/e14" &
+hpid=$!
+sleep 0.8
+for w in ha hb hb ha; do
+	ok_rec 1 >>"$tmp/$w.log"
+	sleep 0.8
+done
+kill -INT $hpid
+wait $hpid
+printf '[sipwhy] ==> %s <==\n' "$tmp/ha.log" "$tmp/hb.log" "$tmp/ha.log" "$tmp/hb.log" "$tmp/ha.log" >"$tmp/want14"
+grep '^\[sipwhy\] ==> ' "$tmp/o14" | cmp -s - "$tmp/want14" &&
+	[ "$(sed '/^\[sipwhy\]/d' "$tmp/o14" | wc -l)" = "$(cat "$tmp/ha.log" "$tmp/hb.log" | wc -l)" ] &&
+	ok "several files annotated: headed at each change" || no "several files annotated: $(grep '==>' "$tmp/o14")"
+
 # a path that never appeared was never read: an input that could not be
 # read, exit 2, said by name at the end; the one that appeared is not
 : >"$tmp/came.log"
