@@ -24,6 +24,7 @@ struct story {
 	struct smsg *m;
 	size_t n;
 	int truncated;
+	int target_is_id; /* a message's Call-ID is the target (ids[0]) */
 };
 
 struct story *story_new(const char *target)
@@ -92,7 +93,7 @@ void story_scan(struct story *st, const struct record *rec,
 	/* the target is a Call-ID, or Microsoft's GUID (x-i= in its
 	   Contact, or in the Reason text) as the Teams admin center shows
 	   the correlation */
-	if (in_set(st->ids, st->nids, id->val, id->vlen) ||
+	if (story_wants(st, rec, m) ||
 	    (strlen(st->target) >= 8 &&
 	     memmem(rec->text, rec->text_len, st->target,
 	            strlen(st->target)))) {
@@ -132,8 +133,12 @@ void story_add(struct story *st, const struct record *rec,
 
 	if (!story_wants(st, rec, m))
 		return;
-	if (id)
+	if (id) {
 		add_set(st->ids, &st->nids, id->val, id->vlen);
+		if (id->vlen == strlen(st->target) &&
+		    memcmp(id->val, st->target, id->vlen) == 0)
+			st->target_is_id = 1;
+	}
 	if (st->n == MAX_MSGS) {
 		st->truncated = 1;
 		return;
@@ -377,7 +382,8 @@ static void put_legs(const struct story *st, FILE *out,
 {
 	int i;
 
-	for (i = 0; i < st->nids; i++) {
+	/* the target is no leg when it is Microsoft's GUID */
+	for (i = st->target_is_id ? 0 : 1; i < st->nids; i++) {
 		fputc(' ', out);
 		put(out, st->ids[i]);
 	}

@@ -353,8 +353,20 @@ grep -q '|<480 Temporarily Un--|' "$tmp/out" && grep -q '|-------INVITE------->|
 [ "$(grep -c '^--- 2025-11-21T09:14' "$tmp/out")" = 8 ] && ok || no "--call: the 8 messages of both legs"
 grep -q 'microsoft code 10037' "$tmp/out" && ok || no "--call: why it failed"
 status 1 "--call by Microsoft's GUID" "$bin" --year 2025 --call a93f9cc8-605f-433a-9072-2a26e0fad066 $f
-grep -q 'legs (Call-IDs): a93f9cc8-605f-433a-9072-2a26e0fad066 9749451804872649230846@192.0.2.25 23332726ec3e16a122e76e44@203.0.113.10' "$tmp/out" &&
-	ok || no "--call: the GUID finds both legs"
+grep -qx '  legs (Call-IDs): 9749451804872649230846@192.0.2.25 23332726ec3e16a122e76e44@203.0.113.10' "$tmp/out" &&
+	ok || no "--call: the GUID finds both legs, and is not one: $(grep legs "$tmp/out")"
+# Cisco CUBE: the legs share the <guid> of //<id>/<guid>/ (the first 12
+# hex digits of Cisco-Guid); the carrier's INVITE, logged before the legs
+# exist (//-1/xxxxxxxxxxxx/), is tied in by its Call-ID
+for id in 9BE56BBC-91B8C4D0-F461AF3D-4922517B@192.0.2.31 94cee44703f533ebda0238e4@203.0.113.10; do
+	"$bin" --call $id $fx/cisco-cube-console.log >"$tmp/cs" 2>&1
+	[ "$(grep -c '^--- ' "$tmp/cs")" = 4 ] && grep -q "^--- .*line 6)$" "$tmp/cs" &&
+		grep -q '^  legs (Call-IDs): .*9BE56BBC-91B8C4D0-F461AF3D-4922517B@192.0.2.31' "$tmp/cs" &&
+		grep -q '^  legs (Call-IDs): .*94cee44703f533ebda0238e4@203.0.113.10' "$tmp/cs" &&
+		ok || no "--call $id on Cisco: both legs: $(grep -e legs -e '^---' "$tmp/cs")"
+done
+"$bin" --call 5f6dd9727aec95c1fb87e35d@203.0.113.10 $fx/cisco-cube-console.log 2>&1 | grep -q -e 9BE56BBC -e C8F7AEB6 &&
+	no "--call on Cisco: another call's legs linked" || ok
 "$bin" --year 2025 -s markdown --call 3951116519364836564792@192.0.2.25 $f >"$tmp/story.md"
 cmark-gfm "$tmp/story.md" 2>/dev/null | grep -q 'class="language-mermaid"' && grep -q 'P2->>P1: 403 Forbidden' "$tmp/story.md" &&
 	ok || no "--call -s markdown: a Mermaid sequence diagram"
