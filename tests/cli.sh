@@ -365,7 +365,7 @@ for id in 9BE56BBC-91B8C4D0-F461AF3D-4922517B@192.0.2.31 94cee44703f533ebda0238e
 		grep -q '^  legs (Call-IDs): .*94cee44703f533ebda0238e4@203.0.113.10' "$tmp/cs" &&
 		ok || no "--call $id on Cisco: both legs: $(grep -e legs -e '^---' "$tmp/cs")"
 done
-"$bin" --call 5f6dd9727aec95c1fb87e35d@203.0.113.10 $fx/cisco-cube-console.log 2>&1 | grep -q -e 9BE56BBC -e C8F7AEB6 &&
+"$bin" --call 5f6dd9727aec95c1fb87e35d@203.0.113.10 $fx/cisco-cube-console.log 2>&1 | grep -q -e 9BE56BBC -e C8F7AEB6 -e 94cee447 -e 894fe45e &&
 	no "--call on Cisco: another call's legs linked" || ok
 "$bin" --year 2025 -s markdown --call 3951116519364836564792@192.0.2.25 $f >"$tmp/story.md"
 cmark-gfm "$tmp/story.md" 2>/dev/null | grep -q 'class="language-mermaid"' && grep -q 'P2->>P1: 403 Forbidden' "$tmp/story.md" &&
