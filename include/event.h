@@ -30,6 +30,10 @@ struct event {
 	const struct record *rec; /* time, direction, peer, lines */
 	const char *file, *format;
 	const char *peer; /* "" if unknown */
+	/* the record's direction, or for a capture (source and destination,
+	   no direction) the one its Microsoft end shows: whatever talks to
+	   Microsoft's SIP proxy is the SBC */
+	enum dir dir;
 	struct reason reasons[REASON_MAX];
 	size_t nreasons;
 	int q850; /* -1 if none */

@@ -144,6 +144,15 @@ void event_build(struct event *ev, const struct kb *kb, const struct sip_msg *m,
 	ev->peer = r->peer[0]                           ? r->peer
 	           : r->dir == DIR_UNKNOWN && r->src[0] ? r->src
 	                                                : "";
+	ev->dir = r->dir;
+	if (r->dir == DIR_UNKNOWN && !r->peer[0] && r->src[0] && r->dst[0]) {
+		if (event_ms_address(r->dst, strlen(r->dst))) {
+			ev->dir = DIR_OUT; /* the SBC sent it to Microsoft */
+			ev->peer = r->dst;
+		} else if (event_ms_address(r->src, strlen(r->src))) {
+			ev->dir = DIR_IN;
+		}
+	}
 	for (i = 0;; i++) {
 		const struct sip_hdr *h = sip_header_id(m, SIP_HID_REASON, i);
 

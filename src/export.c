@@ -214,6 +214,7 @@ int export_event(const struct csv *c, const struct kb *kb, struct record *rec,
 	ev->file = file;
 	ev->format = "teams-export";
 	ev->peer = rec->peer;
+	ev->dir = rec->dir;
 	ev->call_id = fld(c, XC_CORRELATION);
 	ev->method.p = "INVITE";
 	ev->method.n = 6;

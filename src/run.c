@@ -289,9 +289,9 @@ static void write_json(struct run *r, const struct event *ev)
 	           (unsigned long long)rec->first_line);
 	json_str(b, ev->format, strlen(ev->format));
 	buf_printf(b, ",\"direction\":%s",
-	           rec->dir == DIR_IN    ? "\"in\""
-	           : rec->dir == DIR_OUT ? "\"out\""
-	                                 : "null");
+	           ev->dir == DIR_IN    ? "\"in\""
+	           : ev->dir == DIR_OUT ? "\"out\""
+	                                : "null");
 	buf_adds(b, ",\"peer\":");
 	json_str(b, ev->peer[0] ? ev->peer : NULL, strlen(ev->peer));
 	json_span(b, "from", ev->from, 1);
@@ -594,6 +594,7 @@ static void on_timeout(void *ctx, const struct invite_watch *w)
 	ev.file = w->file;
 	ev.format = w->format;
 	ev.peer = rec.peer;
+	ev.dir = rec.dir;
 	ev.call_id.p = w->call_id;
 	ev.call_id.n = strlen(w->call_id);
 	ev.method.p = "INVITE";

@@ -232,7 +232,7 @@ void summary_add(struct summary *s, const struct event *ev)
 		else
 			s->other_peers++;
 	}
-	di = ev->rec->dir == DIR_IN ? 0 : ev->rec->dir == DIR_OUT ? 1 : 2;
+	di = ev->dir == DIR_IN ? 0 : ev->dir == DIR_OUT ? 1 : 2;
 	s->dir[di]++;
 }
 

@@ -286,7 +286,9 @@ START_TEST(test_sbc_560_by_address)
 	ck_assert_gen(GEN_SBC);
 	ck_assert_int_eq(EV.ms_code, 560503);
 	ck_assert_str_eq(EV.ms_source, "sbc-560");
-	ck_assert_str_eq(EV.peer, "10.0.0.5:5061");
+	/* sent to Microsoft: out, and Microsoft is the peer */
+	ck_assert_str_eq(EV.peer, "52.114.75.24:5061");
+	ck_assert_int_eq(EV.dir, DIR_OUT);
 }
 END_TEST
 

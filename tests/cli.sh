@@ -189,6 +189,30 @@ jqall '.kind=="timeout"' '.cause | test("provisional response \\(183\\).*Timer C
 sed 's/10:03:11.000/10:03:09.900/' "$tmp/ring.log" >"$tmp/ring2.log"
 status 0 "timeout: none before 3 minutes after the last provisional response" "$bin" --year 2025 "$tmp/ring2.log"
 
+# a capture (source -> destination, no direction): whatever talks to
+# Microsoft's SIP proxy is the SBC, so a failure sent to Microsoft is
+# 'out' with Microsoft as its peer, and one from Microsoft is 'in'; a
+# capture with no Microsoft end keeps the sender as peer and no direction
+cap() { # cap SECONDS SRC DST MESSAGE-LINES...
+	t=$1 a=$2 d=$3; shift 3
+	printf '2025/11/21 10:00:%s.000000 %s -> %s\n' "$t" "$a" "$d"
+	for l in "$@"; do printf '%s\n' "$l"; done
+	printf 'Content-Length: 0\n\n'
+}
+{
+	cap 01 52.114.20.35:5061 192.0.2.25:5061 'INVITE sip:+1555@sbc SIP/2.0' 'Call-ID: m1' 'CSeq: 1 INVITE'
+	cap 02 192.0.2.25:5061 52.114.20.35:5061 'SIP/2.0 486 Busy Here' 'Call-ID: m1' 'CSeq: 1 INVITE'
+	cap 03 192.0.2.25:5061 52.114.20.35:5061 'INVITE sip:+1666@sip.pstnhub.microsoft.com SIP/2.0' 'Call-ID: m2' 'CSeq: 1 INVITE'
+	cap 04 52.114.20.35:5061 192.0.2.25:5061 'SIP/2.0 404 Not Found' 'Call-ID: m2' 'CSeq: 1 INVITE'
+	cap 05 192.0.2.25:5060 198.51.100.7:5060 'INVITE sip:+1777@carrier SIP/2.0' 'Call-ID: m3' 'CSeq: 1 INVITE'
+	cap 06 198.51.100.7:5060 192.0.2.25:5060 'SIP/2.0 503 Service Unavailable' 'Call-ID: m3' 'CSeq: 1 INVITE'
+} >"$tmp/cap.txt"
+"$bin" -o json "$tmp/cap.txt" >"$tmp/j"
+[ "$(jq -s -c '[.[] | select(.event=="failure") | [.call_id, .direction, .peer]]' "$tmp/j")" = \
+	'[["m1","out","52.114.20.35:5061"],["m2","in","52.114.20.35:5061"],["m3",null,"198.51.100.7:5060"]]' ] &&
+	[ "$(tail -n1 "$tmp/j" | jq -c .by_direction)" = '{"in":1,"out":1,"unknown":1}' ] &&
+	ok || no "capture: direction and peer from Microsoft's end: $(cat "$tmp/j")"
+
 # dropped: a BYE whose Reason says the call ended abnormally, once even
 # when a proxy relays it; a normal hang-up is not, nor a cause whose text
 # says the call was cleared normally (FreeSWITCH sends cause=127 so)
