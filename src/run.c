@@ -516,6 +516,8 @@ static void export_line(struct src *s, const struct line *l)
 
 	if (s->xraw.len == 0)
 		s->xfirst = l->no;
+	if (r->o.mode == OUT_ANNOTATED)
+		out_from(r, s);
 	buf_add(&s->xraw, l->p, l->len + l->eol);
 	if (l->piece && l->eol == 0)
 		return; /* a piece of a long line: the rest follows */

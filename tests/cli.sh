@@ -457,6 +457,10 @@ printf '[sipwhy] ==> %s <==\n' $fx/oracle-sipmsg.log $fx/sngrep-export.txt | cmp
 	ok || no "several inputs: a header right before its input's first line"
 strip <"$tmp/two" | cmp -s - "$tmp/two.want" && ok || no "several inputs: the log lines are the inputs"
 "$bin" $fx/oracle-sipmsg.log 2>/dev/null | grep -q '^\[sipwhy\] ==> ' && no "a single input headed" || ok
+# ... a Teams export among them too
+"$bin" $fx/generic.log $fx/teams-export.csv 2>/dev/null >"$tmp/two"
+[ "$(awk '/^\[sipwhy\] ==> .*teams-export.csv <==$/ { getline; print; exit }' "$tmp/two")" = "$(head -1 $fx/teams-export.csv)" ] &&
+	ok || no "several inputs: a Teams export headed: $(grep '==>' "$tmp/two")"
 
 # gzip: concatenated members read whole; a truncated one reported by name,
 # exit 2, with the failures before the damage still annotated
