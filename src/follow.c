@@ -326,13 +326,13 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 static int wait_turn(const struct follower *fs, int nf, int out)
 {
 	struct pollfd p[2];
-	int n = 0, i, in = -1;
+	int n = 0, i;
 
 	for (i = 0; i < nf; i++)
-		if (fs[i].path == NULL && !fs[i].done)
-			in = 0;
-	if (in == 0)
-		p[n++] = (struct pollfd){0, POLLIN, 0};
+		if (fs[i].path == NULL && !fs[i].done) {
+			p[n++] = (struct pollfd){0, POLLIN, 0};
+			break;
+		}
 	if (out >= 0)
 		p[n++] = (struct pollfd){out, 0, 0}; /* errors come anyway */
 	if (poll(p, (nfds_t)n, TICK_MS) <= 0 || out < 0)

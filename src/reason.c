@@ -181,8 +181,7 @@ int reason_says_normal(const struct reason *r)
 	for (i = 0; i < r->phrase_len; i++) {
 		unsigned char c = (unsigned char)r->phrase[i];
 
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		      (c >= 'A' && c <= 'Z')))
+		if (!isalnum(c))
 			continue;
 		if (k + 1 >= sizeof(w))
 			return 0;

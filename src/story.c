@@ -120,6 +120,16 @@ static char *safe(const char *p, size_t n)
 	return b.p ? b.p : xstrdup("");
 }
 
+/* "FILE line LINE", made safe: where a kept message was read. */
+static char *where(const char *file, uint64_t line)
+{
+	struct buf b = {0};
+
+	esc_text(&b, file, strlen(file), 0);
+	buf_printf(&b, " line %llu", (unsigned long long)line);
+	return b.p;
+}
+
 void story_add(struct story *st, const struct record *rec,
                const struct sip_msg *m, const char *file,
                const char *explanation)
@@ -170,10 +180,8 @@ void story_add(struct story *st, const struct record *rec,
 		esc_text(&b, m->method, m->method_len, 0);
 	}
 	s->label = b.p;
+	s->where = where(file, rec->first_line);
 	memset(&b, 0, sizeof(b));
-	esc_text(&b, file, strlen(file), 0);
-	buf_printf(&b, " line %llu", (unsigned long long)rec->first_line);
-	s->where = b.p;
 	memset(&b, 0, sizeof(b));
 	/* the SIP text from its start line on, made safe */
 	for (p = rec->text, e = rec->text + rec->text_len; p < e;) {
@@ -197,17 +205,15 @@ void story_add(struct story *st, const struct record *rec,
 void story_explain(struct story *st, const char *file, uint64_t line,
                    const char *explanation)
 {
-	struct buf b = {0};
+	char *w = where(file, line);
 	size_t k;
 
-	esc_text(&b, file, strlen(file), 0);
-	buf_printf(&b, " line %llu", (unsigned long long)line);
 	for (k = 0; k < st->n; k++)
-		if (st->m[k].why == NULL && strcmp(st->m[k].where, b.p) == 0) {
+		if (st->m[k].why == NULL && strcmp(st->m[k].where, w) == 0) {
 			st->m[k].why = xstrdup(explanation);
 			break;
 		}
-	buf_free(&b);
+	free(w);
 }
 
 static int col_of(char **cols, int *n, const char *name)

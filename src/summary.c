@@ -539,19 +539,21 @@ void summary_markdown(struct summary *s, struct buf *out)
 		           (unsigned long long)s->t.canceled,
 		           (unsigned long long)s->t.timeout,
 		           (unsigned long long)s->t.dropped);
-		if (ties > 1 && g->count <= 2)
+		if (ties > 1) {
+			char how[32];
+
+			snprintf(how, sizeof(how), "%llu times",
+			         (unsigned long long)g->count);
 			buf_printf(out,
 			           "No failure stands out: %zu causes occur %s "
 			           "each; the first in the table is **",
-			           ties, g->count == 1 ? "once" : "twice");
-		else if (ties > 1)
-			buf_printf(
-			    out,
-			    "No failure stands out: %zu causes occur %llu "
-			    "times each; the first in the table is **",
-			    ties, (unsigned long long)g->count);
-		else
+			           ties,
+			           g->count == 1   ? "once"
+			           : g->count == 2 ? "twice"
+			                           : how);
+		} else {
 			buf_adds(out, "The most frequent failure is **");
+		}
 		md_cell(out, code.p);
 		if (g->phrase[0]) {
 			buf_adds(out, " ");
