@@ -17,12 +17,15 @@ struct line {
 	                   piece), 1 for LF, 2 for CR LF, 3 for CR CR LF... */
 	uint64_t no;    /* 1-based line number */
 	unsigned piece; /* 0: a whole line; 1, 2, ...: pieces of a long line */
+	uint64_t off; /* where p[0] is in the bytes fed: as many came before */
 };
 
 typedef void (*line_fn)(void *ctx, const struct line *l);
 
 struct lines {
-	struct buf part; /* the unterminated line being gathered */
+	struct buf part;   /* the unterminated line being gathered */
+	uint64_t part_off; /* where part begins in the bytes fed */
+	uint64_t fed;      /* bytes fed so far */
 	uint64_t no;
 	unsigned piece;
 	size_t cap;

@@ -12,7 +12,8 @@ void lines_init(struct lines *ls, size_t cap, line_fn fn, void *ctx)
 	ls->ctx = ctx;
 }
 
-static void emit(struct lines *ls, const char *p, size_t n, int has_nl)
+static void emit(struct lines *ls, const char *p, size_t n, int has_nl,
+                 uint64_t off)
 {
 	struct line l;
 	size_t eol = 0;
@@ -30,6 +31,7 @@ static void emit(struct lines *ls, const char *p, size_t n, int has_nl)
 	l.eol = eol;
 	l.no = ls->no + 1;
 	l.piece = ls->piece ? ls->piece + 1 : 0;
+	l.off = off;
 	ls->fn(ls->ctx, &l);
 	ls->no++;
 	ls->piece = 0;
@@ -46,7 +48,9 @@ static void emit_piece(struct lines *ls)
 	l.eol = 0;
 	l.no = ls->no + 1;
 	l.piece = ls->piece;
+	l.off = ls->part_off;
 	ls->fn(ls->ctx, &l);
+	ls->part_off += ls->part.len;
 	buf_clear(&ls->part);
 }
 
@@ -84,10 +88,13 @@ void lines_feed_at(struct lines *ls, const char *p, size_t n,
 		seglen = (size_t)(seg_end - p);
 		if (ls->part.len == 0 && ls->piece == 0 && nl &&
 		    seglen <= ls->cap) {
-			emit(ls, p, seglen, 1); /* the common case: no copy */
+			/* the common case: no copy */
+			emit(ls, p, seglen, 1, ls->fed + (size_t)(p - start));
 			p = seg_end;
 			continue;
 		}
+		if (ls->part.len == 0 && ls->piece == 0)
+			ls->part_off = ls->fed + (size_t)(p - start);
 		/* Pieces are cut at multiples of the cap from the start of
 		   the line, whatever the chunk sizes were. */
 		while (ls->part.len + seglen > ls->cap) {
@@ -101,16 +108,18 @@ void lines_feed_at(struct lines *ls, const char *p, size_t n,
 		buf_add(&ls->part, p, seglen);
 		p = seg_end;
 		if (nl) {
-			emit(ls, ls->part.p, ls->part.len, 1);
+			emit(ls, ls->part.p, ls->part.len, 1, ls->part_off);
 			buf_clear(&ls->part);
 		}
 	}
+	ls->fed += n;
 }
 
 void lines_finish(struct lines *ls)
 {
 	if (ls->part.len > 0 || ls->piece > 0) {
-		emit(ls, ls->part.p ? ls->part.p : "", ls->part.len, 0);
+		emit(ls, ls->part.p ? ls->part.p : "", ls->part.len, 0,
+		     ls->part_off);
 		buf_clear(&ls->part);
 	}
 }

@@ -9,12 +9,22 @@
 #include "check.h"
 #include "lines.h"
 
-/* Records every line as "no:piece:eol:content\n". */
+static const char *fed; /* what split feeds */
+
+/* Records every line as "no:piece:eol@off:content\n", and checks that a
+ * line's bytes are those fed at its offset: annotated output reads them
+ * again from the file there (RAW_SPAN). */
 static void collect(void *ctx, const struct line *l)
 {
 	struct buf *b = ctx;
 
-	buf_printf(b, "%llu:%u:%zu:", (unsigned long long)l->no, l->piece, l->eol);
+	/* not ck_assert: each one that passes is a write to Check's pipe */
+	if (memcmp(fed + l->off, l->p, l->len + l->eol) != 0)
+		ck_abort_msg("line %llu is not the bytes at its offset %llu",
+		             (unsigned long long)l->no,
+		             (unsigned long long)l->off);
+	buf_printf(b, "%llu:%u:%zu@%llu:", (unsigned long long)l->no, l->piece,
+	           l->eol, (unsigned long long)l->off);
 	buf_add(b, l->p, l->len);
 	buf_addc(b, '\n');
 }
@@ -36,6 +46,7 @@ static void split(const char *p, size_t n, size_t cap, size_t cut, struct buf *o
 	struct lines ls;
 	struct buf at = {0};
 
+	fed = p;
 	lines_init(&ls, cap, collect, out);
 	lines_feed(&ls, p, cut);
 	lines_feed(&ls, p + cut, n - cut);
@@ -58,7 +69,8 @@ START_TEST(test_basic)
 	const char *in = "a\nbb\r\nccc\r\r\n\nlast";
 
 	split(in, strlen(in), 1024, 0, &out);
-	ck_assert_str_eq(out.p, "1:0:1:a\n2:0:2:bb\n3:0:3:ccc\n4:0:1:\n5:0:0:last\n");
+	ck_assert_str_eq(out.p, "1:0:1@0:a\n2:0:2@2:bb\n3:0:3@6:ccc\n"
+	                          "4:0:1@12:\n5:0:0@13:last\n");
 	buf_free(&out);
 }
 END_TEST
@@ -72,7 +84,8 @@ START_TEST(test_long_line_pieces)
 
 	/* cap 8: the 20-byte line (with its LF) is cut at 8 and 16 */
 	split(in, n, 8, 0, &first);
-	ck_assert_str_eq(first.p, "1:1:0:01234567\n1:2:0:89abcdef\n1:3:1:XYZ\n2:0:1:ok\n");
+	ck_assert_str_eq(first.p, "1:1:0@0:01234567\n1:2:0@8:89abcdef\n"
+	                            "1:3:1@16:XYZ\n2:0:1@20:ok\n");
 	for (k = 1; k < n; k++) {
 		buf_clear(&out);
 		split(in, n, 8, k, &out);
