@@ -15,12 +15,19 @@
 
 enum dir { DIR_UNKNOWN = -1, DIR_IN = 0, DIR_OUT = 1 };
 
+/* What a record says of its lines as they are in the input: nothing,
+ * their bytes, or where they are (one span: the input keeps them). */
+enum { RAW_NONE, RAW_BYTES, RAW_SPAN };
+
 #define META_LEN        128
 #define FRAMER_MAX_HELD 64
 
 struct record {
 	const char *raw;  /* every byte of the record's lines not yet */
-	size_t raw_len;   /* passed on (empty unless keep_raw) */
+	size_t raw_len;   /* passed on (empty with RAW_NONE; NULL with
+	                     RAW_SPAN, which passes raw_off alone) */
+	uint64_t raw_off; /* where raw begins in the input (struct line's
+	                     off); with raw_len 0, nothing */
 	int raw_nl;       /* raw ends with a line end */
 	const char *text; /* the unescaped SIP text */
 	size_t text_len;
@@ -69,7 +76,9 @@ struct framer {
 	int last_month, year_bump;
 	int stamp_has_year; /* the format's stamps carry a year (or are epoch)
 	                     */
-	int keep_raw;
+	int keep_raw;       /* RAW_* */
+	uint64_t raw_off;   /* the open record's span: raw_off, raw_n bytes */
+	size_t raw_n;       /* (raw holds them with RAW_BYTES) */
 	int defer; /* a one-line record's text after its start line may stay
 	              escaped (text_esc): undone by framer_whole_text() on
 	              the thread that analyses it, not on the framing one */

@@ -476,8 +476,9 @@ static void emit(struct framer *fr, struct asm *a, const char *raw,
                  size_t rawlen)
 {
 	peer_from_ends(&a->rec);
-	a->rec.raw = raw ? raw : "";
+	a->rec.raw = raw ? raw : rawlen ? NULL : ""; /* NULL: a span */
 	a->rec.raw_len = rawlen;
+	a->rec.raw_off = fr->raw_off;
 	a->rec.text = a->text.p ? a->text.p : "";
 	a->rec.text_len = a->text.len;
 	fr->on_record(fr->ctx, &a->rec);
@@ -506,6 +507,13 @@ static int find_held(struct framer *fr, const char *key)
 	return -1;
 }
 
+/* The open record, with its raw bytes or (RAW_SPAN) their place only. */
+static void emit_raw(struct framer *fr)
+{
+	emit(fr, &fr->cur, fr->keep_raw == RAW_SPAN ? NULL : fr->raw.p,
+	     fr->raw_n);
+}
+
 static void close_record(struct framer *fr)
 {
 	struct asm *a;
@@ -523,24 +531,32 @@ static void close_record(struct framer *fr)
 		if (fr->nheld == FRAMER_MAX_HELD)
 			release_held(fr, 0);
 		fr->cur.rec.held = 1;
-		emit(fr, &fr->cur, fr->raw.p, fr->raw.len);
+		emit_raw(fr);
 		a = xmalloc(sizeof(*a));
 		*a = fr->cur;
 		a->rec.held = 0;
 		fr->held[fr->nheld++] = a;
 		memset(&fr->cur.text, 0, sizeof(fr->cur.text));
 	} else {
-		emit(fr, &fr->cur, fr->raw.p, fr->raw.len);
+		emit_raw(fr);
 		buf_clear(&fr->cur.text);
 	}
 	buf_clear(&fr->raw);
+	fr->raw_n = 0;
 }
 
+/* The record's lines are consecutive lines of the input (a line that is
+ * not the open record's closes it first), so where they are is one
+ * span: RAW_SPAN passes that alone, without their bytes. */
 static void add_raw(struct framer *fr, const struct line *l)
 {
-	if (!fr->keep_raw)
+	if (fr->keep_raw == RAW_NONE)
 		return;
-	buf_add(&fr->raw, l->p, l->len + l->eol);
+	if (fr->raw_n == 0)
+		fr->raw_off = l->off;
+	fr->raw_n += l->len + l->eol;
+	if (fr->keep_raw == RAW_BYTES)
+		buf_add(&fr->raw, l->p, l->len + l->eol);
 	fr->cur.rec.raw_nl = l->eol > 0;
 }
 
@@ -700,7 +716,7 @@ static void size_over(struct framer *fr)
 		buf_free(&whole);
 		fr->cur.rec.text_esc = 0;
 	}
-	if (fr->raw.len <= fr->max_record && fr->cur.text.len <= fr->max_record)
+	if (fr->raw_n <= fr->max_record && fr->cur.text.len <= fr->max_record)
 		return;
 	diag_warn(fr->name,
 	          "line %llu: record longer than %zu bytes; not "
@@ -713,7 +729,7 @@ static void size_over(struct framer *fr)
 /* After every line added to the open record: mostly nothing to do. */
 static inline void check_size(struct framer *fr)
 {
-	if (fr->raw.len > fr->max_record || fr->cur.text.len > fr->max_record)
+	if (fr->raw_n > fr->max_record || fr->cur.text.len > fr->max_record)
 		size_over(fr);
 }
 
@@ -728,6 +744,7 @@ static void open_record(struct framer *fr, const struct line *l)
 	reset_asm(&fr->cur, l);
 	fr->open = 1;
 	buf_clear(&fr->raw);
+	fr->raw_n = 0;
 	if (fr->before_line && l->no - fr->before_line <= BEFORE_REACH) {
 		struct record *b = &fr->before, *c = &fr->cur.rec;
 

@@ -1,5 +1,7 @@
 /* check_framer.c - records out of lines: start, end, break, oneline,
  * complete-by-Content-Length, captures, unescaping, the size cap. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -416,6 +418,112 @@ START_TEST(test_split_entries_join)
 }
 END_TEST
 
+/* What annotated output of a file relies on (RAW_SPAN): the records'
+ * lines and the noise lines, in the order they are handed on, are the
+ * input from its first byte to its last, each byte once. */
+struct tile {
+	const char *in;
+	int keep_raw;
+	uint64_t next; /* where the next line handed on must begin */
+	char bad[160]; /* the first fault */
+};
+
+static void tile_at(struct tile *t, uint64_t off, size_t n, const char *what)
+{
+	if (t->bad[0] == '\0' && off != t->next)
+		snprintf(t->bad, sizeof(t->bad), "%s at %llu, expected at %llu",
+		         what, (unsigned long long)off,
+		         (unsigned long long)t->next);
+	t->next = off + n;
+}
+
+static void tile_rec(void *ctx, const struct record *r)
+{
+	struct tile *t = ctx;
+
+	if (r->raw_len == 0) /* a held marker's, its lines handed on */
+		return;
+	tile_at(t, r->raw_off, r->raw_len, "record");
+	if (t->bad[0] == '\0' &&
+	    (t->keep_raw == RAW_SPAN
+	         ? r->raw != NULL
+	         : memcmp(t->in + r->raw_off, r->raw, r->raw_len) != 0))
+		snprintf(t->bad, sizeof(t->bad), "record at %llu: raw %s",
+		         (unsigned long long)r->raw_off,
+		         t->keep_raw == RAW_SPAN ? "not NULL" : "differs");
+}
+
+static void tile_noise(void *ctx, const struct line *l)
+{
+	tile_at(ctx, l->off, l->len + l->eol, "noise line");
+}
+
+START_TEST(test_raw_spans_tile)
+{
+	struct formats fs = {0};
+	DIR *d = opendir(FIXTURES);
+	struct dirent *de;
+	int files = 0;
+
+	ck_assert_int_eq(formats_load_dir(&fs, PATTERNS_DIR "/formats"), 0);
+	ck_assert_ptr_nonnull(d);
+	diag_quiet(1); /* the caps' warnings, thousands */
+	while ((de = readdir(d)) != NULL) {
+		char path[512];
+		FILE *fp;
+		char *data;
+		long n;
+		size_t i, k;
+
+		if (de->d_name[0] == '.' || strstr(de->d_name, ".gz") ||
+		    strstr(de->d_name, ".zip"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", FIXTURES, de->d_name);
+		if ((fp = fopen(path, "rb")) == NULL)
+			continue; /* a directory */
+		fseek(fp, 0, SEEK_END);
+		n = ftell(fp);
+		fseek(fp, 0, SEEK_SET);
+		data = malloc((size_t)n + 1);
+		ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
+		fclose(fp);
+		/* every format, so that each frames some file; a small line
+		   cap and record cap too: long-line pieces, cut records */
+		for (i = 0; i < fs.n; i++)
+			for (k = 0; k < 4; k++) {
+				struct tile t = {data, k % 2 ? RAW_SPAN : RAW_BYTES,
+				                 0, ""};
+				struct framer fr;
+				struct lines ls;
+
+				framer_init(&fr, fs.v[i], "t", 2025, 0, t.keep_raw,
+				            tile_rec, tile_noise, &t);
+				if (k >= 2)
+					fr.max_record = 400;
+				lines_init(&ls, k >= 2 ? 300 : 1 << 20,
+				           (line_fn)framer_line, &fr);
+				lines_feed(&ls, data, (size_t)n);
+				lines_finish(&ls);
+				framer_finish(&fr);
+				framer_free(&fr);
+				lines_free(&ls);
+				if (t.bad[0] == '\0' && t.next != (uint64_t)n)
+					snprintf(t.bad, sizeof(t.bad),
+					         "%llu bytes of %ld handed on",
+					         (unsigned long long)t.next, n);
+				ck_assert_msg(t.bad[0] == '\0', "%s as %s (%zu): %s",
+				              de->d_name, fs.v[i]->name, k, t.bad);
+			}
+		free(data);
+		files++;
+	}
+	closedir(d);
+	diag_quiet(0);
+	formats_free(&fs);
+	ck_assert_int_gt(files, 10);
+}
+END_TEST
+
 /* Time stamps, read with the formats the patterns use. */
 static const char *iso(const char *fmt, const char *s, int year)
 {
@@ -715,6 +823,7 @@ Suite *framer_suite(void)
 	tcase_add_test(tc, test_size_cap);
 	tcase_add_test(tc, test_year_rollover);
 	tcase_add_test(tc, test_split_entries_join);
+	tcase_add_test(tc, test_raw_spans_tile);
 	tcase_add_test(tc, test_logtime);
 	tcase_add_test(tc, test_logtime_zone);
 	tcase_add_test(tc, test_logtime_date);
