@@ -28,6 +28,8 @@ struct handoff *handoff_start(const char *name, handoff_fn fn, void *ctx);
 struct buf *handoff_buf(struct handoff *h);
 /* Hands the batch over if it is full (waits while all are in flight). */
 void handoff_push(struct handoff *h);
+/* Hands the batch over, full or not (waits while all are in flight). */
+void handoff_give(struct handoff *h);
 /* Hands over what is filled and waits until FN has seen it. */
 void handoff_sync(struct handoff *h);
 /* Hands over what is left, waits until FN has seen everything, ends the

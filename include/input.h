@@ -32,6 +32,10 @@ const char *input_name(const struct input *in);
 int input_is_gzip(const struct input *in);
 uint64_t input_raw_bytes(const struct input *in); /* bytes read from the fd */
 int input_fd(const struct input *in);
+/* Where the bytes handed over begin in the file, when they are the
+ * file's own (a regular file, neither gzip nor UTF-16: decided by the
+ * first read); else -1.  They can then be read again with pread. */
+off_t input_verbatim(const struct input *in);
 void input_close(struct input *in);
 
 #endif

@@ -76,7 +76,7 @@ struct src {
 	struct buf det; /* detection: raw lines held for replay */
 	struct detline {
 		size_t off, len, eol;
-		uint64_t no;
+		uint64_t no, at; /* at: struct line's off */
 		unsigned piece;
 	} * dl;
 	size_t ndl, dlcap;
@@ -85,7 +85,12 @@ struct src {
 	int detect_warned;
 	int want_ho;        /* records may be analysed on a second thread */
 	struct handoff *ho; /* ... and are */
-	struct buf held;    /* diagnostics of this thread meanwhile */
+	struct input *in;   /* the input read (run_input), or NULL */
+	/* RAW_SPAN: where the lines passed on end, and whether the last has
+	   a line end */
+	uint64_t seen_to;
+	int tail_nl;
+	struct buf held; /* diagnostics of this thread meanwhile */
 };
 
 struct run {

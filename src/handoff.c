@@ -105,6 +105,12 @@ void handoff_push(struct handoff *h)
 		hand_over(h, HANDOFF_WAKE);
 }
 
+void handoff_give(struct handoff *h)
+{
+	if (handoff_buf(h)->len > 0)
+		hand_over(h, HANDOFF_WAKE);
+}
+
 void handoff_sync(struct handoff *h)
 {
 	if (handoff_buf(h)->len > 0)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@ struct ahead {
 struct input {
 	int fd;
 	char *name;
+	off_t base; /* the fd's offset when opened; -1: not a regular file */
 	int state;
 	int gzip;
 	int eof;          /* the fd is at its end */
@@ -82,9 +84,13 @@ struct input {
 struct input *input_fdopen(int fd, const char *name)
 {
 	struct input *in = xcalloc(1, sizeof(*in));
+	struct stat st;
 
 	in->fd = fd;
 	in->name = xstrdup(name);
+	in->base = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+	               ? lseek(fd, 0, SEEK_CUR)
+	               : -1;
 	in->in = xmalloc(INBUF);
 	in->state = ST_START;
 	return in;
@@ -119,6 +125,13 @@ uint64_t input_raw_bytes(const struct input *in)
 int input_fd(const struct input *in)
 {
 	return in->fd;
+}
+
+off_t input_verbatim(const struct input *in)
+{
+	if (in->base < 0 || in->gzip || in->enc != ENC_BYTES)
+		return -1;
+	return in->base;
 }
 
 /* A read interrupted by a stop signal (SIGINT, SIGTERM): what came so far

@@ -65,14 +65,14 @@ int run_status(const struct run *r)
 
 /* ---- output ---- */
 
-static void out_log(struct run *r, const char *p, size_t n);
+static void out_log(struct run *r, const char *p, size_t n, uint64_t at);
 
 static void out_raw(struct run *r, const char *p, size_t n, size_t eol)
 {
 	if (n + eol == 0)
 		return;
 	if (!r->o.tty) {
-		out_log(r, p, n + eol);
+		out_log(r, p, n + eol, 0);
 	} else {
 		buf_clear(&r->ob);
 		esc_text(&r->ob, p, n, 1);
@@ -92,7 +92,7 @@ static void out_bytes(struct run *r, const char *p, size_t len)
 		return;
 	e = p + len;
 	if (!r->o.tty) {
-		out_log(r, p, len);
+		out_log(r, p, len, 0);
 		r->out_bol = p[len - 1] == '\n';
 		return;
 	}
@@ -107,9 +107,15 @@ static void out_bytes(struct run *r, const char *p, size_t len)
 	}
 }
 
+static void out_upto(struct run *r, uint64_t at, int nl);
+static uint64_t writer_upto(void);
+
 static void out_record(struct run *r, const struct record *rec)
 {
-	out_bytes(r, rec->raw, rec->raw_len);
+	if (rec->raw == NULL) /* RAW_SPAN */
+		out_upto(r, rec->raw_off + rec->raw_len, rec->raw_nl);
+	else
+		out_bytes(r, rec->raw, rec->raw_len);
 }
 
 /* One annotation line: the marker, then TEXT (already safe). */
@@ -372,6 +378,14 @@ static void deliver_noise(struct src *s, const struct line *l)
 	if (r->o.mode == OUT_ANNOTATED) {
 		out_from(r, s);
 		out_raw(r, l->p, l->len, l->eol);
+	}
+}
+
+static void deliver_upto(struct src *s, uint64_t at, int nl)
+{
+	if (at > writer_upto()) {
+		out_from(s->r, s);
+		out_upto(s->r, at, nl);
 	}
 }
 
@@ -883,8 +897,12 @@ static void deliver_record(struct src *s, const struct record *rec)
 	struct run *r = s->r;
 	long long now = logtime_key(&rec->time);
 
-	if (r->o.mode == OUT_ANNOTATED)
+	if (r->o.mode == OUT_ANNOTATED) {
 		out_from(r, s);
+		if (rec->raw == NULL) /* RAW_SPAN: the lines before it */
+			out_upto(r, rec->raw_off,
+			         rec->raw_len ? 1 : rec->raw_nl);
+	}
 	if (rec->held) { /* a marker whose SIP text comes later */
 		if (r->o.mode == OUT_ANNOTATED)
 			out_record(r, rec);
@@ -904,7 +922,7 @@ static void deliver_record(struct src *s, const struct record *rec)
  * into batches that a second thread takes in order: calls, knowledge and
  * output run there, next to the framing.  Items are a header and their
  * bytes, each copy NUL-terminated as the framer's buffers are. */
-enum { IT_RECORD, IT_NOISE, IT_DIAG };
+enum { IT_RECORD, IT_NOISE, IT_DIAG, IT_UPTO };
 _Static_assert(offsetof(struct record, part) ==
                    RECORD_FIXED + (RECORD_NMETA - 1) * META_LEN,
                "the metadata strings of a record are META_LEN apart");
@@ -927,6 +945,10 @@ struct item {
 	unsigned char ml[RECORD_NMETA]; /* a record's metadata lengths */
 };
 _Static_assert(META_LEN <= 256, "a metadata length fits a byte");
+/* A record's n2 with RAW_SPAN: no raw bytes, its raw_off and raw_len say
+ * where they are in the input (raw_len 0: a held marker's record, whose
+ * lines went before; raw_off is then where the lines passed on end). */
+#define SPAN_ONLY SIZE_MAX
 
 static void put_bytes(struct buf *b, const void *p, size_t n)
 {
@@ -967,12 +989,29 @@ static struct buf *put_item(struct src *s, int kind, size_t n1, size_t n2,
 	return b;
 }
 
+/* RAW_SPAN: the lines outside records do not cross to the analysis
+ * thread; it writes them with the record after them (out_upto).  This
+ * item has the input written up to AT (where a line begins after a line
+ * end if NL) before the diagnostics held, which come next. */
+static void put_upto(struct src *s, uint64_t at, int nl)
+{
+	struct buf *b = handoff_buf(s->ho);
+	struct item it = {0};
+
+	it.kind = IT_UPTO;
+	it.n2 = at;
+	it.errors = nl;
+	buf_add(b, &it, sizeof(it));
+	put_diags(s, b);
+	handoff_push(s->ho);
+}
+
 static void on_record(void *ctx, const struct record *rec)
 {
 	struct src *s = ctx;
 	struct record c;
 	struct buf *b;
-	size_t ml[RECORD_NMETA], size = RECORD_FIXED;
+	size_t ml[RECORD_NMETA], size = RECORD_FIXED, rawn;
 	char *o;
 	int i;
 
@@ -981,6 +1020,17 @@ static void on_record(void *ctx, const struct record *rec)
 		return;
 	}
 	memcpy(&c, rec, RECORD_FIXED);
+	if (s->fr.keep_raw == RAW_SPAN) {
+		if (rec->raw_len == 0) { /* a marker's, its lines passed on */
+			c.raw_off = s->seen_to;
+			c.raw_nl = s->tail_nl;
+		} else {
+			s->seen_to = rec->raw_off + rec->raw_len;
+			s->tail_nl = rec->raw_nl;
+		}
+		if (s->held.len > 0)
+			put_upto(s, c.raw_off, c.raw_len ? 1 : c.raw_nl);
+	}
 	/* decided here, once: the text of a message only counted need not
 	   travel */
 	if (!rec->held && !s->r->story) {
@@ -995,8 +1045,11 @@ static void on_record(void *ctx, const struct record *rec)
 		ml[i] = m[0] ? strlen(m) : 0;
 		size += ml[i] + 1;
 	}
-	b = put_item(s, IT_RECORD, c.text_len, rec->raw_len, ml);
-	buf_reserve(b, size + c.text_len + rec->raw_len + 2);
+	/* a span: its place alone */
+	rawn = s->fr.keep_raw == RAW_SPAN ? 0 : rec->raw_len;
+	b = put_item(s, IT_RECORD, c.text_len,
+	             s->fr.keep_raw == RAW_SPAN ? SPAN_ONLY : rawn, ml);
+	buf_reserve(b, size + c.text_len + rawn + 2);
 	o = b->p + b->len;
 	memcpy(o, &c, RECORD_FIXED);
 	o += RECORD_FIXED;
@@ -1009,8 +1062,8 @@ static void on_record(void *ctx, const struct record *rec)
 	memcpy(o, rec->text, c.text_len);
 	o += c.text_len;
 	*o++ = '\0';
-	memcpy(o, rec->raw, rec->raw_len);
-	o += rec->raw_len;
+	memcpy(o, rec->raw, rawn);
+	o += rawn;
 	*o++ = '\0';
 	b->len = (size_t)(o - b->p);
 	b->p[b->len] = '\0';
@@ -1028,6 +1081,15 @@ static void on_noise(void *ctx, const struct line *l)
 	}
 	if (s->r->o.mode != OUT_ANNOTATED)
 		return; /* nothing to write */
+	if (s->fr.keep_raw == RAW_SPAN) {
+		/* written with the next record, or at the end; diagnostics
+		   given before it come after the lines before it */
+		s->tail_nl = l->eol > 0;
+		s->seen_to = l->off + l->len + l->eol;
+		if (s->held.len > 0)
+			put_upto(s, l->off, l->piece <= 1);
+		return;
+	}
 	b = put_item(s, IT_NOISE, l->len + l->eol, 0, NULL);
 	buf_add(b, l, sizeof(*l));
 	put_bytes(b, l->p, l->len + l->eol);
@@ -1062,8 +1124,8 @@ static void take_batch(void *ctx, const char *p, size_t n)
 			}
 			rec.text = p;
 			p += it.n1 + 1;
-			rec.raw = p;
-			p += it.n2 + 1;
+			rec.raw = it.n2 == SPAN_ONLY ? NULL : p;
+			p += (it.n2 == SPAN_ONLY ? 0 : it.n2) + 1;
 			deliver_record(s, &rec);
 			break;
 		case IT_NOISE:
@@ -1072,6 +1134,9 @@ static void take_batch(void *ctx, const char *p, size_t n)
 			l.p = p;
 			p += it.n1 + 1;
 			deliver_noise(s, &l);
+			break;
+		case IT_UPTO:
+			deliver_upto(s, it.n2, it.errors);
 			break;
 		default:
 			diag_release(p, it.n1, it.errors);
@@ -1084,22 +1149,44 @@ static void take_batch(void *ctx, const char *p, size_t n)
 /* The annotated log is as big as the input: a third thread writes it,
  * from batches the analysis thread fills through a stdio stream of its
  * own (fopencookie).  A diagnostic waits until what came before it is
- * written.  One input is read at a time, so one writer is enough. */
+ * written.  One input is read at a time, so one writer is enough.
+ *
+ * A batch is a run of pieces, each a header and, for bytes, the bytes.
+ * A file read as it is stored (input_verbatim) passes its own lines as
+ * spans: the writer reads them again from the file (from the page cache,
+ * where they were just read), so the log's bytes, nearly all of the
+ * output, are not copied from thread to thread; the kernel copies them
+ * from the file to the output itself where it can (copy_file_range). */
+struct wpiece {
+	uint64_t at; /* WP_BYTES: n bytes follow; else a span: n bytes of
+	                the input at offset at */
+	size_t n;
+};
+#define WP_BYTES  UINT64_MAX
+#define SPAN_FULL (1024 * 1024) /* bytes of spans that fill a batch */
+#define COPY_BUF  (256 * 1024)
+
 static struct writer {
 	struct handoff *ho;
 	FILE *out, *real;
 	int fd; /* real's descriptor, or -1: write through real */
-} writer;
+	/* spans (the analysis thread's part) */
+	int in_fd;         /* the input read again, or -1: no spans */
+	off_t base;        /* where the input's first byte is in in_fd */
+	const char *name;  /* for the diagnostic of what was lost */
+	struct buf *batch; /* the batch whose last piece is a span, */
+	size_t span;       /* ... that span's header's place in it */
+	size_t spanned;    /* bytes of the spans in the batch being filled */
+	uint64_t upto;     /* the input written so far (out_upto) */
+	/* the writer thread's part */
+	int kcopy; /* 0 once copy_file_range failed: read and write */
+	char *copy;
+	uint64_t lost; /* bytes of spans the input no longer had */
+	int lost_errno;
+} writer = {.fd = -1, .in_fd = -1};
 
-/* On the writer thread.  Nothing waits in real's buffer while the writer
- * runs (all goes through writer.out), so a batch goes straight to the
- * descriptor: stdio would copy it once more.  After a failed write the
- * rest goes through real, which fails the same way and keeps the error
- * for main's check at exit. */
-static void write_batch(void *ctx, const char *p, size_t n)
+static void write_bytes(struct writer *w, const char *p, size_t n)
 {
-	struct writer *w = ctx;
-
 	while (n > 0 && w->fd >= 0) {
 		ssize_t k = write(w->fd, p, n);
 
@@ -1116,27 +1203,152 @@ static void write_batch(void *ctx, const char *p, size_t n)
 		fwrite(p, 1, n, w->real);
 }
 
+/* N bytes of the input at AT, as they are there now.  copy_file_range
+ * fails at once where it cannot work (output a pipe, a device, a file
+ * opened to append, another file system on old kernels): then, and
+ * after any error, pread and write, which tell an error of the input
+ * from one of the output. */
+static void write_span(struct writer *w, uint64_t at, size_t n)
+{
+	off_t off = w->base + (off_t)at;
+
+	while (n > 0 && w->kcopy && w->fd >= 0) {
+		ssize_t k = copy_file_range(w->in_fd, &off, w->fd, NULL, n, 0);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->kcopy = 0; /* 0: the file is shorter; pread says */
+			break;
+		}
+		n -= (size_t)k;
+	}
+	while (n > 0) {
+		ssize_t k =
+		    pread(w->in_fd, w->copy, n < COPY_BUF ? n : COPY_BUF, off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->lost += n;
+			if (k < 0)
+				w->lost_errno = errno;
+			return;
+		}
+		write_bytes(w, w->copy, (size_t)k);
+		off += k;
+		n -= (size_t)k;
+	}
+}
+
+/* On the writer thread.  Nothing waits in real's buffer while the writer
+ * runs (all goes through writer.out), so a batch goes straight to the
+ * descriptor: stdio would copy it once more.  After a failed write the
+ * rest goes through real, which fails the same way and keeps the error
+ * for main's check at exit. */
+static void write_batch(void *ctx, const char *p, size_t n)
+{
+	struct writer *w = ctx;
+	const char *e = p + n;
+
+	while (p < e) {
+		struct wpiece h;
+
+		memcpy(&h, p, sizeof(h));
+		p += sizeof(h);
+		if (h.at == WP_BYTES) {
+			write_bytes(w, p, h.n);
+			p += h.n;
+		} else {
+			write_span(w, h.at, h.n);
+		}
+	}
+}
+
+/* Hands the batch over when full: by its bytes, or by the bytes its spans
+ * stand for, so that the writer keeps pace with the input. */
+static void writer_push(void)
+{
+	struct buf *b = handoff_buf(writer.ho);
+
+	if (writer.spanned >= SPAN_FULL)
+		handoff_give(writer.ho);
+	else
+		handoff_push(writer.ho);
+	if (handoff_buf(writer.ho) != b) { /* handed over */
+		writer.batch = NULL;
+		writer.spanned = 0;
+	}
+}
+
+static void put_piece(uint64_t at, const char *p, size_t n)
+{
+	struct wpiece h = {at, n};
+	struct buf *b = handoff_buf(writer.ho);
+
+	buf_add(b, &h, sizeof(h));
+	if (p)
+		buf_add(b, p, n);
+}
+
 /* The log's own bytes, most of an annotated log: with a writer thread,
  * appended to its batch at once (after what stdio holds, to keep the
- * order) instead of copied into writer.out's buffer and out again. */
-static void out_log(struct run *r, const char *p, size_t n)
+ * order) instead of copied into writer.out's buffer and out again.
+ * P NULL: a span, the input's N bytes at AT; one that goes on from the
+ * batch's last piece lengthens it. */
+static void out_log(struct run *r, const char *p, size_t n, uint64_t at)
 {
+	struct buf *b;
+	struct wpiece h;
+
 	if (writer.ho == NULL || r->out != writer.out) {
+		if (p == NULL)
+			die("internal error: a span with no writer");
 		fwrite(p, 1, n, r->out);
 		return;
 	}
 	if (__fpending(writer.out) > 0)
 		fflush(writer.out);
-	buf_add(handoff_buf(writer.ho), p, n);
-	handoff_push(writer.ho);
+	b = handoff_buf(writer.ho);
+	if (p) {
+		put_piece(WP_BYTES, p, n);
+		writer.batch = NULL;
+	} else if (writer.batch == b && writer.span + sizeof(h) == b->len &&
+	           (memcpy(&h, b->p + writer.span, sizeof(h)),
+	            h.at + h.n == at)) {
+		h.n += n;
+		memcpy(b->p + writer.span, &h, sizeof(h));
+		writer.spanned += n;
+	} else {
+		writer.span = b->len;
+		writer.batch = b;
+		put_piece(at, NULL, n);
+		writer.spanned += n;
+	}
+	writer_push();
+}
+
+static uint64_t writer_upto(void)
+{
+	return writer.upto;
+}
+
+/* RAW_SPAN: the input written up to AT (NL: where a line ends). */
+static void out_upto(struct run *r, uint64_t at, int nl)
+{
+	if (at <= writer.upto)
+		return;
+	out_log(r, NULL, at - writer.upto, writer.upto);
+	writer.upto = at;
+	r->out_bol = nl;
 }
 
 static ssize_t writer_put(void *cookie, const char *p, size_t n)
 {
-	struct writer *w = cookie;
-
-	buf_add(handoff_buf(w->ho), p, n);
-	handoff_push(w->ho);
+	(void)cookie; /* &writer */
+	put_piece(WP_BYTES, p, n);
+	writer.batch = NULL;
+	writer_push();
 	return (ssize_t)n;
 }
 
@@ -1144,6 +1356,8 @@ static void writer_flush(void)
 {
 	fflush(writer.out);
 	handoff_sync(writer.ho);
+	writer.batch = NULL;
+	writer.spanned = 0;
 	fflush(writer.real);
 }
 
@@ -1180,7 +1394,29 @@ static void writer_end(struct run *r)
 	handoff_end(writer.ho);
 	r->out = writer.real;
 	diag_flush_with(NULL);
+	if (writer.lost)
+		diag_error(writer.name,
+		           "%llu bytes of the log are missing from the "
+		           "annotated output: the file was cut short while "
+		           "it was read%s%s",
+		           (unsigned long long)writer.lost,
+		           writer.lost_errno ? ": " : "",
+		           writer.lost_errno ? strerror(writer.lost_errno)
+		                             : "");
+	free(writer.copy);
 	memset(&writer, 0, sizeof(writer));
+	writer.fd = writer.in_fd = -1;
+}
+
+/* The analysis thread passes the log's lines as spans of FD's bytes from
+ * BASE on (see struct wpiece). */
+static void writer_spans(int fd, off_t base, const char *name)
+{
+	writer.in_fd = fd;
+	writer.base = base;
+	writer.name = name;
+	writer.kcopy = 1;
+	writer.copy = xmalloc(COPY_BUF);
 }
 
 static void pipeline_start(struct src *s)
@@ -1198,11 +1434,13 @@ static void pipeline_end(struct src *s)
 {
 	if (s->ho == NULL)
 		return;
+	if (s->fr.keep_raw == RAW_SPAN) /* the lines after the last record */
+		put_upto(s, s->lines.fed, s->tail_nl);
 	put_diags(s, handoff_buf(s->ho)); /* those after the last record */
 	handoff_end(s->ho);
 	s->ho = NULL;
+	diag_unhold(); /* the writer's diagnostic goes straight out */
 	writer_end(s->r);
-	diag_unhold();
 	buf_free(&s->held);
 }
 
@@ -1210,6 +1448,7 @@ static void start_framer(struct src *s)
 {
 	struct run *r = s->r;
 	size_t i;
+	off_t base;
 
 	if (s->fmt == NULL)
 		s->fmt = formats_pick(r->fs, s->scores);
@@ -1227,6 +1466,13 @@ static void start_framer(struct src *s)
 	framer_sample(&s->fr, s->det.p, s->det.len);
 	s->framing = 1;
 	pipeline_start(s);
+	/* a file read as it is stored: the writer reads the log's lines
+	   again from it, where they are (struct wpiece) */
+	if (s->ho && writer.ho && s->in &&
+	    (base = input_verbatim(s->in)) >= 0) {
+		s->fr.keep_raw = RAW_SPAN;
+		writer_spans(input_fd(s->in), base, s->name);
+	}
 	for (i = 0; i < s->ndl; i++) {
 		struct line l;
 
@@ -1235,6 +1481,7 @@ static void start_framer(struct src *s)
 		l.eol = s->dl[i].eol;
 		l.no = s->dl[i].no;
 		l.piece = s->dl[i].piece;
+		l.off = s->dl[i].at;
 		framer_line(&s->fr, &l);
 	}
 	s->ndl = 0;
@@ -1272,6 +1519,7 @@ static void on_line(void *ctx, const struct line *l)
 	s->dl[s->ndl].eol = l->eol;
 	s->dl[s->ndl].no = l->no;
 	s->dl[s->ndl].piece = l->piece;
+	s->dl[s->ndl].at = l->off;
 	s->ndl++;
 	buf_add(&s->det, l->p, l->len + l->eol);
 	if (s->fmt == NULL && l->piece == 0) {
@@ -1423,6 +1671,7 @@ int run_input(struct run *r, struct input *in)
 		ahead = input_read_ahead(in) == 0;
 	}
 	src_begin_at(r, &r->cur, input_name(in), now);
+	r->cur.in = in;
 	/* a file's records are analysed on another thread while this one
 	   frames the next ones, when a core is free for it: inflating
 	   keeps the reader's core busy */

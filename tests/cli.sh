@@ -462,6 +462,54 @@ strip <"$tmp/two" | cmp -s - "$tmp/two.want" && ok || no "several inputs: the lo
 [ "$(awk '/^\[sipwhy\] ==> .*teams-export.csv <==$/ { getline; print; exit }' "$tmp/two")" = "$(head -1 $fx/teams-export.csv)" ] &&
 	ok || no "several inputs: a Teams export headed: $(grep '==>' "$tmp/two")"
 
+# a file read as it is stored: its lines do not cross sipwhy's threads,
+# the thread that writes reads them again from the file (the kernel copies
+# them to an output file; to a pipe, or a file opened to append, they are
+# read and written).  The output, the diagnostics among it (sequence gaps)
+# and the status are those of the same bytes through a pipe, which cross
+# as bytes.  Standard input redirected from a file is read from where it
+# stands.
+for i in 1 2 3 4 5 6; do cat $fx/audiocodes-740.log $fx/audiocodes-oneline.log; done >"$tmp/sp.log"
+printf 'Nov 21 09:15:00 sbc01 [S=1] (N 1) the last line, without its end' >>"$tmp/sp.log"
+cat "$tmp/sp.log" | "$bin" --year 2025 >"$tmp/sp.want" 2>&1
+echo "status $?" >>"$tmp/sp.want"
+sp() { # sp DESCRIPTION: $tmp/sp.out against $tmp/sp.want
+	sed "s|$tmp/sp.log|(stdin)|g" "$tmp/sp.out" | cmp -s - "$tmp/sp.want" &&
+		ok || no "a file's lines read again: $1 differs from a pipe's"
+}
+"$bin" --year 2025 "$tmp/sp.log" >"$tmp/sp.out" 2>&1
+echo "status $?" >>"$tmp/sp.out"
+sp "to a file"
+{ "$bin" --year 2025 "$tmp/sp.log" 2>&1; echo "status $?"; } | cat >"$tmp/sp.out"
+sp "to a pipe"
+echo "status 1" >"$tmp/sp.out"
+"$bin" --year 2025 "$tmp/sp.log" >>"$tmp/sp.out" 2>&1
+echo "status $?" >>"$tmp/sp.out"
+sed 1d "$tmp/sp.out" >"$tmp/sp.o2" && mv "$tmp/sp.o2" "$tmp/sp.out"
+sp "appended to a file"
+"$bin" --year 2025 <"$tmp/sp.log" >"$tmp/sp.out" 2>&1
+echo "status $?" >>"$tmp/sp.out"
+sp "from standard input"
+sed 1d "$tmp/sp.log" | "$bin" --year 2025 >"$tmp/sp.want" 2>&1
+echo "status $?" >>"$tmp/sp.want"
+{ read -r _; "$bin" --year 2025; } <"$tmp/sp.log" >"$tmp/sp.out" 2>&1
+echo "status $?" >>"$tmp/sp.out"
+sp "from standard input past its first line"
+# ... and a file cut short before the writer has read its lines again:
+# what is missing is said, exit 2.  The writer waits on the pipe, full
+# after its first write; its first batch came after 1 MB of the log.
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+	i=0 # 8 MB, no diagnostic (one would make the writer catch up)
+	while [ $i -lt 1200 ]; do cat $fx/oracle-sipmsg.log; i=$((i + 1)); done >"$tmp/cut.log"
+	size=$(wc -c <"$tmp/cut.log")
+	{ "$bin" --year 2025 "$tmp/cut.log" 2>"$tmp/cut.err"; echo $? >"$tmp/cut.rc"; } |
+		{ dd bs=1 count=1 2>/dev/null; truncate -s 100000 "$tmp/cut.log"; cat; } >"$tmp/cut.out"
+	[ "$(cat "$tmp/cut.rc")" = 2 ] &&
+		grep -q "cut.log: error: [0-9]* bytes of the log are missing from the annotated output" "$tmp/cut.err" &&
+		[ "$(strip <"$tmp/cut.out" | wc -c)" -lt "$size" ] &&
+		ok || no "a file cut short while read: status $(cat "$tmp/cut.rc"), $(cat "$tmp/cut.err")"
+fi
+
 # gzip: concatenated members read whole; a truncated one reported by name,
 # exit 2, with the failures before the damage still annotated
 gzip -c $fx/oracle-sipmsg.log >"$tmp/m.gz"
