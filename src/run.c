@@ -1062,7 +1062,8 @@ static void on_record(void *ctx, const struct record *rec)
 	memcpy(o, rec->text, c.text_len);
 	o += c.text_len;
 	*o++ = '\0';
-	memcpy(o, rec->raw, rawn);
+	if (rawn) /* raw is NULL with RAW_SPAN */
+		memcpy(o, rec->raw, rawn);
 	o += rawn;
 	*o++ = '\0';
 	b->len = (size_t)(o - b->p);
