@@ -34,6 +34,10 @@ Suite *utf16_suite(void);
 			      (int)sp_n_, sp_p_, sp_n_, sp_s_);              \
 	} while (0)
 
+/* The bytes of the file at PATH, NUL-terminated, in *N (malloc'd); the
+ * test fails if it cannot be opened. */
+char *test_slurp(const char *path, size_t *n);
+
 /* The project's patterns/ directory (tests run from the top of the tree). */
 #define PATTERNS_DIR "patterns"
 

@@ -470,23 +470,14 @@ START_TEST(test_raw_spans_tile)
 	diag_quiet(1); /* the caps' warnings, thousands */
 	while ((de = readdir(d)) != NULL) {
 		char path[512];
-		FILE *fp;
 		char *data;
-		long n;
-		size_t i, k;
+		size_t n, i, k;
 
 		if (de->d_name[0] == '.' || strstr(de->d_name, ".gz") ||
 		    strstr(de->d_name, ".zip"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", FIXTURES, de->d_name);
-		if ((fp = fopen(path, "rb")) == NULL)
-			continue; /* a directory */
-		fseek(fp, 0, SEEK_END);
-		n = ftell(fp);
-		fseek(fp, 0, SEEK_SET);
-		data = malloc((size_t)n + 1);
-		ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
-		fclose(fp);
+		data = test_slurp(path, &n);
 		/* every format, so that each frames some file; a small line
 		   cap and record cap too: long-line pieces, cut records */
 		for (i = 0; i < fs.n; i++)
@@ -502,14 +493,14 @@ START_TEST(test_raw_spans_tile)
 					fr.max_record = 400;
 				lines_init(&ls, k >= 2 ? 300 : 1 << 20,
 				           (line_fn)framer_line, &fr);
-				lines_feed(&ls, data, (size_t)n);
+				lines_feed(&ls, data, n);
 				lines_finish(&ls);
 				framer_finish(&fr);
 				framer_free(&fr);
 				lines_free(&ls);
 				if (t.bad[0] == '\0' && t.next != (uint64_t)n)
 					snprintf(t.bad, sizeof(t.bad),
-					         "%llu bytes of %ld handed on",
+					         "%llu bytes of %zu handed on",
 					         (unsigned long long)t.next, n);
 				ck_assert_msg(t.bad[0] == '\0', "%s as %s (%zu): %s",
 				              de->d_name, fs.v[i]->name, k, t.bad);

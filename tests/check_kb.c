@@ -589,21 +589,6 @@ END_TEST
 
 /* ---- the real tables ---- */
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-
-	ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return b.p;
-}
-
 static int col_of(char **names, int n, const char *want)
 {
 	int i;
@@ -631,7 +616,7 @@ START_TEST(test_real_tables)
 	ck_assert_ptr_nonnull(kb_q850(&kb, 31));
 	ck_assert_str_eq(kb_q850(&kb, 31)->name, "Normal, unspecified");
 
-	text = slurp(PATTERNS_DIR "/microsoft.tsv", &len);
+	text = test_slurp(PATTERNS_DIR "/microsoft.tsv", &len);
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *f[32], *s = line, *t;

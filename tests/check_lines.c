@@ -105,27 +105,18 @@ START_TEST(test_fixtures_every_split)
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)) != NULL) {
 		char path[512];
-		FILE *fp;
 		char *data;
-		long n;
-		size_t k;
+		size_t n, k;
 		struct buf whole = {0}, part = {0};
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", FIXTURES, de->d_name);
-		fp = fopen(path, "rb");
-		ck_assert_ptr_nonnull(fp);
-		fseek(fp, 0, SEEK_END);
-		n = ftell(fp);
-		fseek(fp, 0, SEEK_SET);
-		data = malloc((size_t)n + 1);
-		ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
-		fclose(fp);
-		split(data, (size_t)n, 300, 0, &whole); /* a small cap: pieces too */
-		for (k = 1; k < (size_t)n; k++) {
+		data = test_slurp(path, &n);
+		split(data, n, 300, 0, &whole); /* a small cap: pieces too */
+		for (k = 1; k < n; k++) {
 			buf_clear(&part);
-			split(data, (size_t)n, 300, k, &part);
+			split(data, n, 300, k, &part);
 			ck_assert_msg(part.len == whole.len &&
 					      memcmp(part.p, whole.p, whole.len) == 0,
 				      "%s: lines differ when split at %zu", path, k);

@@ -1,8 +1,27 @@
 /* check_main.c - one runner for every suite.  CK_RUN_SUITE, CK_RUN_CASE,
  * CK_FORK=no and CK_VERBOSITY work as Check documents. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
+#include "util.h"
+
+char *test_slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf b = {0};
+	char chunk[4096];
+	size_t k;
+
+	ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
+	buf_add(&b, "", 0); /* an empty file: "" */
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, k);
+	fclose(fp);
+	*n = b.len;
+	return b.p;
+}
 
 int main(void)
 {

@@ -28,23 +28,6 @@ static void teardown(void)
 	kb_free(&kb);
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	char *p;
-	long len;
-
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	p = malloc((size_t)len + 1);
-	ck_assert_uint_eq(fread(p, 1, (size_t)len, fp), (size_t)len);
-	fclose(fp);
-	*n = (size_t)len;
-	return p;
-}
-
 /* Runs the pipeline on DATA fed in chunks: cut at CUT (0: none), or one
  * byte at a time when ONEBYTE. */
 static char *run_chunks(enum outmode mode, const char *data, size_t n,
@@ -110,7 +93,7 @@ START_TEST(test_split_every_boundary)
 	ck_assert_uint_gt(nf, 4);
 	for (f = 0; f < nf; f++) {
 		size_t n, n0, nk, k, step;
-		char *data = slurp(v[f], &n);
+		char *data = test_slurp(v[f], &n);
 		char *out0 = run_chunks(OUT_ANNOTATED, data, n, 0, 0, &n0);
 
 		step = n <= 16384 ? 1 : n / 8192 + 1;
@@ -139,7 +122,7 @@ START_TEST(test_one_byte_at_a_time)
 
 	for (f = 0; f < nf; f++) {
 		size_t n, n0, n1;
-		char *data = slurp(v[f], &n);
+		char *data = test_slurp(v[f], &n);
 
 		for (m = 0; m < 3; m++) {
 			char *out0 = run_chunks(modes[m], data, n, 0, 0, &n0);
@@ -166,7 +149,7 @@ START_TEST(test_lossless)
 
 	for (f = 0; f < nf; f++) {
 		size_t n, n0, i, k = 0, marks = 0;
-		char *data = slurp(v[f], &n);
+		char *data = test_slurp(v[f], &n);
 		char *out = run_chunks(OUT_ANNOTATED, data, n, 0, 0, &n0);
 		char *strip = malloc(n0 + 1);
 
@@ -286,7 +269,7 @@ START_TEST(test_fixture_failures)
 		int count = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", FIXTURES, want[i].file);
-		data = slurp(path, &n);
+		data = test_slurp(path, &n);
 		out = run_chunks(OUT_JSON, data, n, 0, 0, &no);
 		for (p = out; (p = strstr(p, "{\"event\":\"failure\"")) != NULL; p++) {
 			count++;
