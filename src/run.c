@@ -65,14 +65,14 @@ int run_status(const struct run *r)
 
 /* ---- output ---- */
 
-static void out_log(struct run *r, const char *p, size_t n, uint64_t at);
+static void out_log(struct run *r, const char *p, size_t n);
 
 static void out_raw(struct run *r, const char *p, size_t n, size_t eol)
 {
 	if (n + eol == 0)
 		return;
 	if (!r->o.tty) {
-		out_log(r, p, n + eol, 0);
+		out_log(r, p, n + eol);
 	} else {
 		buf_clear(&r->ob);
 		esc_text(&r->ob, p, n, 1);
@@ -92,7 +92,7 @@ static void out_bytes(struct run *r, const char *p, size_t len)
 		return;
 	e = p + len;
 	if (!r->o.tty) {
-		out_log(r, p, len, 0);
+		out_log(r, p, len);
 		r->out_bol = p[len - 1] == '\n';
 		return;
 	}
@@ -1166,25 +1166,25 @@ struct wpiece {
 #define WP_BYTES  UINT64_MAX
 #define SPAN_FULL (1024 * 1024) /* bytes of spans that fill a batch */
 #define COPY_BUF  (256 * 1024)
+#define NO_SPAN   SIZE_MAX /* writer.span: the last piece is not one */
 
 static struct writer {
 	struct handoff *ho;
 	FILE *out, *real;
 	int fd; /* real's descriptor, or -1: write through real */
 	/* spans (the analysis thread's part) */
-	int in_fd;         /* the input read again, or -1: no spans */
-	off_t base;        /* where the input's first byte is in in_fd */
-	const char *name;  /* for the diagnostic of what was lost */
-	struct buf *batch; /* the batch whose last piece is a span, */
-	size_t span;       /* ... that span's header's place in it */
-	size_t spanned;    /* bytes of the spans in the batch being filled */
-	uint64_t upto;     /* the input written so far (out_upto) */
+	int in_fd;        /* the input read again, or -1: no spans */
+	off_t base;       /* where the input's first byte is in in_fd */
+	const char *name; /* for the diagnostic of what was lost */
+	size_t span;      /* where the batch's last piece is, if a span */
+	size_t spanned;   /* bytes of the spans in the batch being filled */
+	uint64_t upto;    /* the input written so far (out_upto) */
 	/* the writer thread's part */
 	int kcopy; /* 0 once copy_file_range failed: read and write */
 	char *copy;
 	uint64_t lost; /* bytes of spans the input no longer had */
 	int lost_errno;
-} writer = {.fd = -1, .in_fd = -1};
+} writer = {.fd = -1, .in_fd = -1, .span = NO_SPAN};
 
 static void write_bytes(struct writer *w, const char *p, size_t n)
 {
@@ -1277,7 +1277,7 @@ static void writer_push(void)
 	else
 		handoff_push(writer.ho);
 	if (handoff_buf(writer.ho) != b) { /* handed over */
-		writer.batch = NULL;
+		writer.span = NO_SPAN;
 		writer.spanned = 0;
 	}
 }
@@ -1294,38 +1294,17 @@ static void put_piece(uint64_t at, const char *p, size_t n)
 
 /* The log's own bytes, most of an annotated log: with a writer thread,
  * appended to its batch at once (after what stdio holds, to keep the
- * order) instead of copied into writer.out's buffer and out again.
- * P NULL: a span, the input's N bytes at AT; one that goes on from the
- * batch's last piece lengthens it. */
-static void out_log(struct run *r, const char *p, size_t n, uint64_t at)
+ * order) instead of copied into writer.out's buffer and out again. */
+static void out_log(struct run *r, const char *p, size_t n)
 {
-	struct buf *b;
-	struct wpiece h;
-
 	if (writer.ho == NULL || r->out != writer.out) {
-		if (p == NULL)
-			die("internal error: a span with no writer");
 		fwrite(p, 1, n, r->out);
 		return;
 	}
 	if (__fpending(writer.out) > 0)
 		fflush(writer.out);
-	b = handoff_buf(writer.ho);
-	if (p) {
-		put_piece(WP_BYTES, p, n);
-		writer.batch = NULL;
-	} else if (writer.batch == b && writer.span + sizeof(h) == b->len &&
-	           (memcpy(&h, b->p + writer.span, sizeof(h)),
-	            h.at + h.n == at)) {
-		h.n += n;
-		memcpy(b->p + writer.span, &h, sizeof(h));
-		writer.spanned += n;
-	} else {
-		writer.span = b->len;
-		writer.batch = b;
-		put_piece(at, NULL, n);
-		writer.spanned += n;
-	}
+	put_piece(WP_BYTES, p, n);
+	writer.span = NO_SPAN;
 	writer_push();
 }
 
@@ -1334,21 +1313,37 @@ static uint64_t writer_upto(void)
 	return writer.upto;
 }
 
-/* RAW_SPAN: the input written up to AT (NL: where a line ends). */
+/* RAW_SPAN: the input written up to AT (NL: where a line ends), as a
+ * span that lengthens the batch's last piece when that is one. */
 static void out_upto(struct run *r, uint64_t at, int nl)
 {
+	struct buf *b;
+	struct wpiece h;
+
 	if (at <= writer.upto)
 		return;
-	out_log(r, NULL, at - writer.upto, writer.upto);
+	if (__fpending(writer.out) > 0)
+		fflush(writer.out);
+	b = handoff_buf(writer.ho);
+	if (writer.span != NO_SPAN) {
+		memcpy(&h, b->p + writer.span, sizeof(h));
+		h.n += at - writer.upto;
+		memcpy(b->p + writer.span, &h, sizeof(h));
+	} else {
+		writer.span = b->len;
+		put_piece(writer.upto, NULL, at - writer.upto);
+	}
+	writer.spanned += at - writer.upto;
 	writer.upto = at;
 	r->out_bol = nl;
+	writer_push();
 }
 
 static ssize_t writer_put(void *cookie, const char *p, size_t n)
 {
 	(void)cookie; /* &writer */
 	put_piece(WP_BYTES, p, n);
-	writer.batch = NULL;
+	writer.span = NO_SPAN;
 	writer_push();
 	return (ssize_t)n;
 }
@@ -1357,7 +1352,7 @@ static void writer_flush(void)
 {
 	fflush(writer.out);
 	handoff_sync(writer.ho);
-	writer.batch = NULL;
+	writer.span = NO_SPAN;
 	writer.spanned = 0;
 	fflush(writer.real);
 }
@@ -1407,6 +1402,7 @@ static void writer_end(struct run *r)
 	free(writer.copy);
 	memset(&writer, 0, sizeof(writer));
 	writer.fd = writer.in_fd = -1;
+	writer.span = NO_SPAN;
 }
 
 /* The analysis thread passes the log's lines as spans of FD's bytes from
