@@ -1,6 +1,6 @@
 /* follow.h - live logs: follow files like tail -F (growth, rotation by
- * rename, copytruncate, files that do not exist yet), or a pipe on stdin,
- * writing each annotation as soon as its message is complete. */
+ * rename, copytruncate, files that do not exist yet), a file or a pipe on
+ * stdin, writing each annotation as soon as its message is complete. */
 #ifndef SIPWHY_FOLLOW_H
 #define SIPWHY_FOLLOW_H
 
@@ -20,7 +20,7 @@ struct follow_opts {
 };
 
 /* Follows PATHS (NPATHS of them; none: stdin) until a stop signal, or for
- * stdin until its end.  Returns after the inputs are closed; the caller
+ * a stdin that is not a regular file until its end.  Returns after the inputs are closed; the caller
  * writes the final summary with run_finish. */
 void follow_run(struct run *r, int npaths, char **paths,
                 const struct follow_opts *fo);

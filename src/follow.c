@@ -5,7 +5,8 @@
  * is read again from its start.  Nothing from the old file is dropped and
  * nothing is read twice; the bytes of all generations go through one line
  * and record state, so a message cut by the rotation stays one message.
- * A file whose first bytes are UTF-16 (utf16.h) is read as UTF-8. */
+ * A file whose first bytes are UTF-16 (utf16.h) is read as UTF-8.  A file
+ * on stdin is followed by its descriptor alone. */
 #include "follow.h"
 
 #include <errno.h>
@@ -54,6 +55,7 @@ void follow_signals(void)
 
 struct follower {
 	const char *path; /* NULL: stdin */
+	const char *name; /* the path, or (stdin) */
 	int fd;
 	struct input *in; /* stdin or a gzip file: plain or gzip */
 	dev_t dev;
@@ -97,7 +99,7 @@ static void utf16_end(struct follower *f, char *dec)
 	if (f->order <= UTF16_NONE)
 		return;
 	w = utf16_finish(&f->u, dec, &odd);
-	utf16_report(&f->u, f->path, odd);
+	utf16_report(&f->u, f->name, odd);
 	if (w)
 		src_feed(&f->s, dec, w);
 }
@@ -125,14 +127,13 @@ static void feed(struct follower *f, char *chunk, size_t n, char *dec)
 	}
 }
 
-/* Line ends in the first OFF bytes of FD, so that a file followed from
+/* Line ends in FD's bytes from AT to OFF, so that a file followed from
  * its end numbers its lines as they are in it (1 GB of log, cached:
  * about 0.1 s).  A UTF-16 file's are its code units U+000A. */
-static uint64_t lines_before(int fd, off_t off, int order)
+static uint64_t lines_before(int fd, off_t at, off_t off, int order)
 {
 	static char b[1 << 16];
 	uint64_t n = 0;
-	off_t at = 0;
 
 	while (at < off) {
 		size_t want = off - at < (off_t)sizeof(b) ? (size_t)(off - at)
@@ -160,11 +161,78 @@ static uint64_t lines_before(int fd, off_t off, int order)
 	return n;
 }
 
-static int open_file(struct run *r, struct follower *f, int at_end)
+/* FD, open on a file: read from its end (AT_END) or from BASE, where
+ * its reading begins (the start of a named file, standard input's
+ * offset).  A gzip-compressed file is read once, as without -f. */
+static int adopt(struct run *r, struct follower *f, int at_end, off_t base)
 {
 	struct stat st;
 	uint64_t before = 0;
 
+	if (fstat(f->fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		diag_error(f->name, "cannot follow: %s",
+		           S_ISDIR(st.st_mode) ? "is a directory"
+		                               : strerror(errno));
+		if (f->path)
+			close(f->fd);
+		f->fd = -1;
+		f->done = 1;
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		unsigned char m[2];
+
+		if (pread(f->fd, m, 2, base) == 2 && m[0] == 0x1f &&
+		    m[1] == 0x8b) {
+			/* a compressed log is done growing: read it whole,
+			   inflated, as without -f */
+			diag_warn(f->name, "gzip-compressed: read once from "
+			                   "its start, not followed");
+			if (f->path)
+				close(f->fd);
+			f->fd = -1;
+			f->in = input_open(f->path ? f->path : "-");
+			if (f->in == NULL) {
+				f->done = 1;
+				return -1;
+			}
+			start(r, f, f->name);
+			return 0;
+		}
+	}
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->regular = S_ISREG(st.st_mode);
+	f->off = base;
+	f->order = -1;
+	if (at_end && S_ISREG(st.st_mode)) {
+		unsigned char head[64];
+		ssize_t n = pread(f->fd, head, sizeof(head), base);
+		size_t bom;
+
+		f->off = lseek(f->fd, 0, SEEK_END);
+		if (f->off < base) /* shorter than where stdin stood */
+			base = 0;
+		if (n > 0)
+			f->order = utf16_start(&f->u, head, (size_t)n, &bom);
+		if (f->order > UTF16_NONE) {
+			/* read from the start of a unit */
+			if ((f->off - base) % 2)
+				f->off = lseek(f->fd, f->off - 1, SEEK_SET);
+			f->u.consumed = (uint64_t)(f->off - base);
+		}
+		before = lines_before(f->fd, base, f->off, f->order);
+	}
+	if (f->waiting_said)
+		diag_warn(f->name, "appeared; following it");
+	f->waiting_said = 0;
+	start(r, f, f->name);
+	lines_restart(&f->s.lines, before); /* a new file: its own lines */
+	return 0;
+}
+
+static int open_file(struct run *r, struct follower *f, int at_end)
+{
 	/* a FIFO's open would wait for a writer, and hold up every other
 	   input: its reads wait for nothing either (EAGAIN) */
 	f->fd = open(f->path, O_RDONLY | O_NONBLOCK);
@@ -176,62 +244,38 @@ static int open_file(struct run *r, struct follower *f, int at_end)
 		f->waiting_said = 1;
 		return -1;
 	}
-	if (fstat(f->fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		diag_error(f->path, "cannot follow: %s",
-		           S_ISDIR(st.st_mode) ? "is a directory"
-		                               : strerror(errno));
-		close(f->fd);
-		f->fd = -1;
-		f->done = 1;
-		return -1;
-	}
-	if (S_ISREG(st.st_mode)) {
-		unsigned char m[2];
+	return adopt(r, f, at_end, 0);
+}
 
-		if (pread(f->fd, m, 2, 0) == 2 && m[0] == 0x1f &&
-		    m[1] == 0x8b) {
-			/* a compressed log is done growing: read it whole,
-			   inflated, as without -f */
-			diag_warn(f->path, "gzip-compressed: read once from "
-			                   "its start, not followed");
-			close(f->fd);
-			f->fd = -1;
-			f->in = input_open(f->path);
-			if (f->in == NULL) {
-				f->done = 1;
-				return -1;
-			}
-			start(r, f, f->path);
-			return 0;
-		}
+/* Standard input: a regular file (sipwhy -f < sbc.log) is followed as a
+ * named one is, from where its offset stands, but by its descriptor, as
+ * tail -f follows it: no path to look at again for a rotation.  Anything
+ * else (a pipe, a terminal) is read as it comes, until it ends. */
+static void open_stdin(struct run *r, struct follower *f, int at_end)
+{
+	struct stat st;
+	off_t base;
+
+	f->name = "(stdin)";
+	if (fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (base = lseek(0, 0, SEEK_CUR)) >= 0) {
+		f->fd = 0;
+		adopt(r, f, at_end, base);
+		return;
 	}
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->regular = S_ISREG(st.st_mode);
+	f->in = input_open("-");
+	start(r, f, f->name);
+}
+
+/* Truncated in place (copytruncate): read again from the start. */
+static void read_again(struct follower *f, char *dec)
+{
+	diag_warn(f->name, "truncated; reading it again from the start");
+	utf16_end(f, dec);
+	lseek(f->fd, 0, SEEK_SET);
 	f->off = 0;
-	f->order = -1;
-	if (at_end && S_ISREG(st.st_mode)) {
-		unsigned char head[64];
-		ssize_t n = pread(f->fd, head, sizeof(head), 0);
-		size_t bom;
-
-		f->off = lseek(f->fd, 0, SEEK_END);
-		if (n > 0)
-			f->order = utf16_start(&f->u, head, (size_t)n, &bom);
-		if (f->order > UTF16_NONE) {
-			/* read from the start of a unit */
-			if (f->off % 2)
-				f->off = lseek(f->fd, f->off - 1, SEEK_SET);
-			f->u.consumed = (uint64_t)f->off;
-		}
-		before = lines_before(f->fd, f->off, f->order);
-	}
-	if (f->waiting_said)
-		diag_warn(f->path, "appeared; following it");
-	f->waiting_said = 0;
-	start(r, f, f->path);
-	lines_restart(&f->s.lines, before); /* a new file: its own lines */
-	return 0;
+	f->order = -1; /* its first bytes are read again */
+	lines_restart(&f->s.lines, 0);
 }
 
 /* At the end of what is there: rotated, truncated, or just quiet? */
@@ -239,6 +283,11 @@ static void look_again(struct follower *f, char *dec)
 {
 	struct stat st;
 
+	if (f->path == NULL) { /* standard input: truncated, or quiet */
+		if (fstat(f->fd, &st) == 0 && st.st_size < f->off)
+			read_again(f, dec);
+		return;
+	}
 	if (stat(f->path, &st) < 0) {
 		/* renamed away or deleted, no new file yet: the old one is
 		   kept, as its writer may still write to it */
@@ -268,16 +317,8 @@ static void look_again(struct follower *f, char *dec)
 		f->replaced_ms = 0;
 		return;
 	}
-	if (f->regular && st.st_size < f->off) {
-		/* (a FIFO has no size: its writer came and went) */
-		diag_warn(f->path,
-		          "truncated; reading it again from the start");
-		utf16_end(f, dec);
-		lseek(f->fd, 0, SEEK_SET);
-		f->off = 0;
-		f->order = -1; /* its first bytes are read again */
-		lines_restart(&f->s.lines, 0);
-	}
+	if (f->regular && st.st_size < f->off)
+		read_again(f, dec); /* (a FIFO has no size) */
 }
 
 /* Reads what is there; 1 if anything was read. */
@@ -312,7 +353,7 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 		return 1;
 	}
 	if (n < 0 && errno != EINTR && errno != EAGAIN) {
-		diag_error(f->path, "read error: %s", strerror(errno));
+		diag_error(f->name, "read error: %s", strerror(errno));
 		f->done = 1;
 		return 0;
 	}
@@ -329,7 +370,7 @@ static int wait_turn(const struct follower *fs, int nf, int out)
 	int n = 0, i;
 
 	for (i = 0; i < nf; i++)
-		if (fs[i].path == NULL && !fs[i].done) {
+		if (fs[i].path == NULL && fs[i].in && !fs[i].done) {
 			p[n++] = (struct pollfd){0, POLLIN, 0};
 			break;
 		}
@@ -356,10 +397,9 @@ void follow_run(struct run *r, int npaths, char **paths,
 		fs[i].fd = -1;
 		fs[i].last_ms = now_ms();
 		if (npaths == 0 || strcmp(paths[i], "-") == 0) {
-			fs[i].in = input_open("-");
-			start(r, &fs[i], "(stdin)");
+			open_stdin(r, &fs[i], !fo->from_start);
 		} else {
-			fs[i].path = paths[i];
+			fs[i].path = fs[i].name = paths[i];
 			open_file(r, &fs[i], !fo->from_start);
 		}
 	}

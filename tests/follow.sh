@@ -186,6 +186,72 @@ wait $p7 2>/dev/null
 [ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o7" | tr '\t\n' ': ')" = "live-11:64 live-12:8 " ] &&
 	ok || no "-f: line numbers of the file: $(jq -c '[.call_id, .line]' "$tmp/o7" | tr '\n' ' ')"
 
+# a regular file on standard input (sipwhy -f < sbc.log) is followed by
+# its descriptor, as tail -f follows it: from its end, lines numbered as
+# in the file, appended lines read, a truncation said and read again
+for i in 1 2 3; do ok_rec $i; done >"$tmp/in.log"
+"$bin" -f -o json -s none --year 2025 <"$tmp/in.log" >"$tmp/o8" 2>"$tmp/e8" &
+p8=$!
+sleep 0.3
+fail_rec 21 >>"$tmp/in.log"
+out=$tmp/o8
+within_1s 21 && ok "-f < file: what is appended is read" || no "-f < file: failure 21 not reported"
+: >"$tmp/in.log"
+sleep 0.3
+{ ok_rec 22; fail_rec 22; } >>"$tmp/in.log"
+within_1s 22 && ok "-f < file: read again after a truncation" || no "-f < file: failure 22 not reported"
+kill -INT $p8
+wait $p8
+rc=$?
+[ "$rc" = 1 ] && ok "-f < file: SIGINT, exit status 1" || no "-f < file: exit status $rc"
+[ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o8" | tr '\t\n' ': ')" = "live-21:22 live-22:8 " ] &&
+	ok "-f < file: each failure once, at its line in the file" ||
+	no "-f < file: $(jq -c '[.call_id, .line]' "$tmp/o8" | tr '\n' ' ')"
+[ "$(cat "$tmp/e8")" = "sipwhy: (stdin): warning: truncated; reading it again from the start" ] &&
+	ok "-f < file: the truncation said, nothing else" || no "-f < file: $(cat "$tmp/e8")"
+# from where standard input stands, not from the file's start: with
+# --from-start what is there and then what is appended, else what is
+# appended alone, lines counted from there (a line is read away first)
+{ fail_rec 23; fail_rec 24; } >"$tmp/in2.log"
+{
+	read -r _
+	exec "$bin" -f --from-start -o json -s none --year 2025
+} <"$tmp/in2.log" >"$tmp/o9" 2>&1 &
+p9=$!
+out=$tmp/o9
+within_1s 24 || true
+fail_rec 25 >>"$tmp/in2.log"
+within_1s 25 || true
+kill -INT $p9
+wait $p9
+# (the rest of live-23's record, its first line read away, is not one)
+[ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o9" | tr '\t\n' ': ')" = "live-24:8 live-25:16 " ] &&
+	ok "-f --from-start < file: from standard input's offset, then on" ||
+	no "-f --from-start < file: $(cat "$tmp/o9")"
+{ ok_rec 1; ok_rec 2; } >"$tmp/in3.log"
+{
+	read -r _
+	exec "$bin" -f -o json -s none --year 2025
+} <"$tmp/in3.log" >"$tmp/o11" 2>&1 &
+p11=$!
+out=$tmp/o11
+sleep 0.3
+fail_rec 26 >>"$tmp/in3.log"
+within_1s 26 || true
+kill -INT $p11
+wait $p11
+[ "$(jq -r '[.call_id, .line] | @tsv' "$tmp/o11" | tr '\t\n' ': ')" = "live-26:14 " ] &&
+	ok "-f < file: from its end, lines counted from standard input's offset" ||
+	no "-f < file past a line: $(cat "$tmp/o11")"
+# a gzip file on standard input is read once, not followed
+gzip -c "$tmp/in2.log" >"$tmp/in2.log.gz"
+timeout 5 "$bin" -f -o json -s none --year 2025 <"$tmp/in2.log.gz" >"$tmp/o10" 2>"$tmp/e10"
+rc=$?
+out=$tmp/o10
+[ "$rc" = 1 ] && [ "$(seen 23)" = 1 ] && [ "$(seen 24)" = 1 ] &&
+	grep -q '^sipwhy: (stdin): warning: gzip-compressed: read once from its start, not followed$' "$tmp/e10" &&
+	ok "-f < file.gz: read once, said, ends" || no "-f < file.gz: exit $rc: $(cat "$tmp/e10" "$tmp/o10")"
+
 # follow_bg N FILE...: sipwhy -f on the FILEs in the background, begun;
 # its output in $tmp/oN (and $out), its diagnostics in $tmp/eN.
 # follow_end: SIGINT ends it
