@@ -129,21 +129,27 @@ static int ms_code(FILE *out, const struct kb *kb, long code, int sip)
 		sip_status(out, kb, (int)(code % 1000));
 		return 0;
 	}
-	if (code >= 100000 && code <= 999999) {
+	if (code > 999999) {
 		fprintf(out,
-		        "Microsoft code %ld: not in the table.  It does not "
-		        "start with 560, so a Microsoft service produced the "
-		        "final response%s.\n  doc: %s\n",
-		        code,
-		        code / 1000 == 540
-		            ? " (Azure Communication Services documents "
-		              "540xxx as answers to what the SBC sent)"
-		            : "",
-		        OVERVIEW);
-		return 0;
+		        "Microsoft code %ld: not in the table, and longer than "
+		        "Microsoft's codes (six digits at most): check the "
+		        "code.\n  doc: %s\n",
+		        code, OVERVIEW);
+		return 1;
 	}
-	fprintf(out, "Microsoft code %ld: unknown\n", code);
-	return 1;
+	/* six digits or fewer: Microsoft's shorter codes (0, 1106, 10037)
+	   are its services' too */
+	fprintf(out,
+	        "Microsoft code %ld: not in the table.  It does not start "
+	        "with 560, so a Microsoft service produced the final "
+	        "response%s.\n  doc: %s\n",
+	        code,
+	        code / 1000 == 540 ? " (Azure Communication Services "
+	                             "documents 540xxx as answers to what "
+	                             "the SBC sent)"
+	                           : "",
+	        OVERVIEW);
+	return 0;
 }
 
 static int q850(FILE *out, const struct kb *kb, long cause)

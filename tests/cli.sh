@@ -689,6 +689,12 @@ status 1 "explain 560999" "$bin" explain 560999
 "$bin" explain 499 | grep -q 'by its class a client error' && ok || no "explain an unregistered status by its class"
 "$bin" explain "Unable to deliver INVITE: Invalid Request/Response line" | grep -q 'matches 3 Microsoft codes' && ok || no "explain an ambiguous phrase"
 status 1 "explain an unknown phrase" "$bin" explain "nothing like this at all"
+# an unlisted code of Microsoft's length, six digits or fewer (its table
+# has 1106 and 10037), is a Microsoft service's; a longer one is no code
+"$bin" explain 12345 1106 >"$tmp/e" && grep -q '^Microsoft code 12345: not in the table.  It does not start with 560, so a Microsoft service' "$tmp/e" &&
+	grep -q '^Microsoft code 1106 with SIP 408' "$tmp/e" && ok || no "explain 12345: $(cat "$tmp/e")"
+status 1 "explain 1234567" "$bin" explain 1234567
+"$bin" explain 1234567 | grep -q 'longer than Microsoft.s codes (six digits at most): check the code' && ok || no "explain 1234567: not a code"
 status 2 "explain without a code" "$bin" explain
 
 # kb check: the shipped tables are clean; every kind of problem is located
