@@ -20,8 +20,8 @@ struct follow_opts {
 };
 
 /* Follows PATHS (NPATHS of them; none: stdin) until a stop signal, or for
- * a stdin that is not a regular file until its end.  Returns after the inputs are closed; the caller
- * writes the final summary with run_finish. */
+ * a stdin that is not a regular file until its end.  Returns after the inputs
+ * are closed; the caller writes the final summary with run_finish. */
 void follow_run(struct run *r, int npaths, char **paths,
                 const struct follow_opts *fo);
 
