@@ -558,7 +558,10 @@ int main(int argc, char **argv)
 		         "(-f)");
 		return 2;
 	}
-	if (o.mode == OUT_JSON && summary_set && o.summary == SUM_TEXT) {
+	if (o.mode == OUT_JSON && summary_set &&
+	    (o.summary == SUM_TEXT || o.summary == SUM_MARKDOWN)) {
+		/* JSON Lines stay JSON: a summary asked for in text would not
+		   be the one written */
 		diag_say("-o json ends with a JSON summary; use -s json or "
 		         "-s none");
 		return 2;

@@ -689,6 +689,13 @@ status 1 "explain 560999" "$bin" explain 560999
 "$bin" explain 499 | grep -q 'by its class a client error' && ok || no "explain an unregistered status by its class"
 "$bin" explain "Unable to deliver INVITE: Invalid Request/Response line" | grep -q 'matches 3 Microsoft codes' && ok || no "explain an ambiguous phrase"
 status 1 "explain an unknown phrase" "$bin" explain "nothing like this at all"
+# JSON Lines end with the JSON summary: a text one asked for is refused
+for s in text markdown; do
+	"$bin" -o json -s $s "$fx/oracle-sipmsg.log" >"$tmp/o" 2>"$tmp/e"
+	rc=$?
+	[ "$rc" = 2 ] && [ ! -s "$tmp/o" ] && grep -q '^sipwhy: -o json ends with a JSON summary; use -s json or -s none$' "$tmp/e" &&
+		ok || no "-o json -s $s: exit $rc: $(cat "$tmp/e")"
+done
 # an unlisted code of Microsoft's length, six digits or fewer (its table
 # has 1106 and 10037), is a Microsoft service's; a longer one is no code
 "$bin" explain 12345 1106 >"$tmp/e" && grep -q '^Microsoft code 12345: not in the table.  It does not start with 560, so a Microsoft service' "$tmp/e" &&
