@@ -39,16 +39,24 @@ static int this_year(void)
 
 static void usage(FILE *fp)
 {
-	fprintf(
-	    fp,
-	    "usage: sipwhy [-o annotated|failures|json|summary] [-s "
-	    "text|json|none]\n"
-	    "              [-F format] [-K dir] [--year YYYY] "
-	    "[--color=auto|always|never]\n"
-	    "              [-q] [-f [--from-start] [--summary-every secs]]\n"
-	    "              [file ...]\n"
-	    "       sipwhy formats\n"
-	    "       sipwhy -h | -V\n");
+	/* the man page's synopsis, in its order */
+	fputs("usage: sipwhy [-q] [-o annotated|failures|json|summary]\n"
+	      "              [-s text|markdown|json|none] [-F format] "
+	      "[-K dir] [--year YYYY]\n"
+	      "              [--color=auto|always|never] [-f [--from-start]]"
+	      "\n"
+	      "              [--summary-every secs] [--since time] "
+	      "[--until time]\n"
+	      "              [--status list] [--ms-code list] [--peer text] "
+	      "[--kind list]\n"
+	      "              [--call id] [file ...]\n"
+	      "       sipwhy explain code|phrase ...\n"
+	      "       sipwhy [-K dir] kb check [dir ...]\n"
+	      "       sipwhy kb import article.md ...\n"
+	      "       sipwhy [-s summary] merge summary.json ...\n"
+	      "       sipwhy formats\n"
+	      "       sipwhy -h | -V\n",
+	      fp);
 }
 
 static int is_dir(const char *p)

@@ -44,6 +44,13 @@ status 2 "unknown output" "$bin" -o xml $fx/empty.log
 status 2 "unknown format" "$bin" -F nosuch $fx/empty.log
 status 2 "a directory as input" "$bin" tests
 status 0 "help" "$bin" --help
+# the usage names every long option and command of the man page's synopsis,
+# and every kind of summary
+"$bin" -h >"$tmp/h"
+miss=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' man/sipwhy.1 |
+	sed -n -e 's/.*Fl Fl \([a-z-]*\).*/--\1/p' -e 's/^\.Cm \(.*\)/\1/p' |
+	while read -r w; do grep -qF -- "$w" "$tmp/h" || echo "$w"; done)
+[ -z "$miss" ] && grep -qF -- '-s text|markdown|json|none' "$tmp/h" && ok || no "-h lacks: $(echo $miss)"
 status 0 "version" "$bin" -V
 
 # formats: listed, and -F forces one (the Oracle log read as generic still
