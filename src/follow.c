@@ -17,6 +17,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 #include "utf16.h"
 #include "util.h"
@@ -71,6 +74,7 @@ struct follower {
 	int idled;         /* src_idle has run since then */
 	long long replaced_ms; /* when a new file was seen at the path while
 	                          this one is open, 0 if none */
+	int wd;                /* its inotify watch, -1 if none */
 	struct src s;
 };
 
@@ -161,6 +165,34 @@ static uint64_t lines_before(int fd, off_t at, off_t off, int order)
 	return n;
 }
 
+/* inotify (Linux): a write to a followed file wakes the loop at once,
+ * not at the next tick, so that what a writer appends is read before a
+ * copytruncate right after it can take it away.  Without it (another
+ * system, no watch left) the tick alone does. */
+static int notify_fd = -1;
+
+static void watch(struct follower *f)
+{
+#ifdef __linux__
+	/* standard input's file is watched through its descriptor's link */
+	if (notify_fd >= 0 && f->wd < 0)
+		f->wd = inotify_add_watch(
+		    notify_fd, f->path ? f->path : "/proc/self/fd/0",
+		    IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
+#else
+	(void)f;
+#endif
+}
+
+static void unwatch(struct follower *f)
+{
+#ifdef __linux__
+	if (f->wd >= 0)
+		inotify_rm_watch(notify_fd, f->wd);
+#endif
+	f->wd = -1;
+}
+
 /* FD, open on a file: read from its end (AT_END) or from BASE, where
  * its reading begins (the start of a named file, standard input's
  * offset).  A gzip-compressed file is read once, as without -f. */
@@ -223,6 +255,7 @@ static int adopt(struct run *r, struct follower *f, int at_end, off_t base)
 		}
 		before = lines_before(f->fd, base, f->off, f->order);
 	}
+	watch(f);
 	if (f->waiting_said)
 		diag_warn(f->name, "appeared; following it");
 	f->waiting_said = 0;
@@ -312,6 +345,7 @@ static void look_again(struct follower *f, char *dec)
 		diag_warn(f->path, "replaced by a new file (rotated); "
 		                   "reading the new one from its start");
 		utf16_end(f, dec);
+		unwatch(f);
 		close(f->fd);
 		f->fd = -1;
 		f->replaced_ms = 0;
@@ -362,11 +396,12 @@ static int pump(struct run *r, struct follower *f, char *chunk, char *dec,
 	return 0;
 }
 
-/* Waits a tick, or less when the standard input has bytes.  OUT, when
- * not -1, is an output pipe or socket: 1 when its reader has gone. */
+/* Waits a tick, or less when the standard input has bytes or a watched
+ * file changed.  OUT, when not -1, is an output pipe or socket: 1 when its
+ * reader has gone. */
 static int wait_turn(const struct follower *fs, int nf, int out)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 	int n = 0, i;
 
 	for (i = 0; i < nf; i++)
@@ -374,9 +409,19 @@ static int wait_turn(const struct follower *fs, int nf, int out)
 			p[n++] = (struct pollfd){0, POLLIN, 0};
 			break;
 		}
+	if (notify_fd >= 0)
+		p[n++] = (struct pollfd){notify_fd, POLLIN, 0};
 	if (out >= 0)
 		p[n++] = (struct pollfd){out, 0, 0}; /* errors come anyway */
-	if (poll(p, (nfds_t)n, TICK_MS) <= 0 || out < 0)
+	if (poll(p, (nfds_t)n, TICK_MS) <= 0)
+		return 0;
+	if (notify_fd >= 0) { /* what changed is read by the next pumps */
+		char ev[4096];
+
+		while (read(notify_fd, ev, sizeof(ev)) > 0)
+			;
+	}
+	if (out < 0)
 		return 0;
 	return (p[n - 1].revents & (POLLERR | POLLHUP)) != 0;
 }
@@ -393,8 +438,12 @@ void follow_run(struct run *r, int npaths, char **paths,
 	int out_pipe = fstat(fileno(r->out), &st) == 0 &&
 	               (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 
+#ifdef __linux__
+	notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+#endif
 	for (i = 0; i < nf; i++) {
 		fs[i].fd = -1;
+		fs[i].wd = -1;
 		fs[i].last_ms = now_ms();
 		if (npaths == 0 || strcmp(paths[i], "-") == 0) {
 			open_stdin(r, &fs[i], !fo->from_start);
@@ -466,6 +515,9 @@ void follow_run(struct run *r, int npaths, char **paths,
 			close(fs[i].fd);
 		input_close(fs[i].in);
 	}
+	if (notify_fd >= 0) /* and its watches with it */
+		close(notify_fd);
+	notify_fd = -1;
 	free(chunk);
 	free(dec);
 	free(fs);
