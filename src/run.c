@@ -1490,7 +1490,7 @@ static void on_line(void *ctx, const struct line *l)
 	struct src *s = ctx;
 	struct run *r = s->r;
 
-	s->nlines++;
+	s->nlines += l->piece <= 1; /* a long line's pieces: one line */
 	if (s->framing) {
 		framer_line(&s->fr, l);
 		return;

@@ -414,6 +414,10 @@ else
 fi
 located "100 MB line" "$tmp/long.log" "line 1"
 reported "100 MB line" tail-long@192.0.2.1
+# its hundred pieces are one line in the summary's count
+n=$(wc -l <"$tmp/long.log")
+grep -aq "^\[sipwhy\]   inputs 1, 100000[0-9]* bytes, $n lines," "$tmp/out" && ok ||
+	no "100 MB line: $n lines, the summary says: $(grep -a 'inputs 1' "$tmp/out")"
 lossless "100 MB line" "$tmp/long.log"
 rm -f "$tmp/long.log" "$tmp/out"
 
