@@ -213,6 +213,31 @@ static ssize_t read_plain(struct input *in, char *buf, size_t cap)
 	return (ssize_t)n;
 }
 
+/* Not gzip after a member's end: said with where it starts, and how
+ * long it is when the file's size tells (what is left of a pipe is not
+ * read only to be counted). */
+static void trailing(struct input *in)
+{
+	uint64_t at = in->raw - in->inlen + in->inpos; /* from the start */
+	struct stat st;
+
+	if (in->base >= 0 && fstat(in->fd, &st) == 0 &&
+	    (uint64_t)st.st_size >= (uint64_t)in->base + at)
+		diag_warn(in->name,
+		          "byte %llu: %llu bytes of trailing data after gzip "
+		          "member %llu ignored",
+		          (unsigned long long)at,
+		          (unsigned long long)((uint64_t)st.st_size -
+		                               (uint64_t)in->base - at),
+		          (unsigned long long)in->members);
+	else
+		diag_warn(in->name,
+		          "byte %llu: trailing data after gzip member %llu "
+		          "ignored",
+		          (unsigned long long)at,
+		          (unsigned long long)in->members);
+}
+
 static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 {
 	int ret;
@@ -257,12 +282,7 @@ static ssize_t read_gzip(struct input *in, char *buf, size_t cap)
 			                         in->inlen - in->inpos)) {
 				inflateReset(&in->zs);
 			} else {
-				diag_warn(
-				    in->name,
-				    "%llu bytes of trailing data after "
-				    "gzip member %llu ignored",
-				    (unsigned long long)(in->inlen - in->inpos),
-				    (unsigned long long)in->members);
+				trailing(in);
 				in->state = ST_END;
 			}
 			if (got > 0)
