@@ -219,19 +219,38 @@ static void copy_group(struct framer *fr, const struct rx *rx, enum rxg id,
 	dst[gn] = '\0';
 }
 
-/* "srcport: 5070" on a line of its own (Kamailio's sipdump): the port is
- * added to the address captured before it. */
+/* "srcport: 5070" on a line of its own (Kamailio's sipdump), or a port
+ * group of its own: the port is added to the address captured before it,
+ * unless that has one.  An IPv6 address is put in brackets first
+ * ([2001:db8::5]:5061), as SIP writes it with a port. */
 static void add_port(struct framer *fr, const struct rx *rx, enum rxg id,
                      char *dst)
 {
-	const char *g;
+	const char *g, *colon;
 	size_t gn, l;
+	int v6 = 0;
 
 	if (!rx_group_id(rx, &fr->md, id, &g, &gn))
 		return;
 	l = strlen(dst);
-	if (l == 0 || l + 1 + gn >= META_LEN || memchr(dst, ':', l) != NULL)
+	if (l == 0)
 		return;
+	if (dst[0] == '[') { /* [v6], or [v6]:port already */
+		if (strstr(dst, "]:") != NULL)
+			return;
+	} else if ((colon = strchr(dst, ':')) != NULL) {
+		if (strchr(colon + 1, ':') == NULL)
+			return; /* host:port already */
+		v6 = 1;         /* two colons or more */
+	}
+	if (l + 1 + gn + 2 * (size_t)v6 >= META_LEN)
+		return;
+	if (v6) {
+		memmove(dst + 1, dst, l);
+		dst[0] = '[';
+		dst[l + 1] = ']';
+		l += 2;
+	}
 	dst[l] = ':';
 	memcpy(dst + l + 1, g, gn);
 	dst[l + 1 + gn] = '\0';

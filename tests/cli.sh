@@ -355,6 +355,16 @@ grep -qF "$tmp/bad1.json: error: not a sipwhy summary: calls is not a count" "$t
 "$bin" -s json merge "$tmp/part2.json" >"$tmp/merged.2"
 cmp -s "$tmp/out" "$tmp/merged.2" && ok || no "merge: a refused summary adds nothing"
 # the summary keeps texts escaped for a terminal, and groups them so: a
+# an IPv6 peer whose port the format logs apart keeps it, in brackets as
+# SIP writes them ([2001:db8::5]:5061), not dropped
+for fp in freeswitch-new.log:52.114.7.24:5061 drachtio.log:52.114.76.76:5061 \
+	ribbon-trc.TRC:52.114.20.35:5061 kamailio-sipdump.data:203.0.113.44:5060; do
+	f=${fp%%:*} ip=${fp#*:}
+	sed "s/${ip%:*}/2001:db8::5/g" $fx/$f >"$tmp/v6"
+	[ "$("$bin" --year 2025 -o json -s none $fx/$f | jq -r .peer | sort -u | grep -c "^$ip$")" = 1 ] &&
+		[ "$("$bin" --year 2025 -o json -s none "$tmp/v6" | jq -r .peer | sort -u | grep -c "^\[2001:db8::5\]:${ip##*:}$")" = 1 ] &&
+		ok || no "$f: IPv6 peer: $("$bin" --year 2025 -o json -s none "$tmp/v6" | jq -r .peer | sort -u | tr '\n' ' ')"
+done
 # peer with a control byte in it is one peer, however often it fails
 sed 's/52\.114\.20\.35:5061/52.114.20.35\x1b:5061/g' $fx/audiocodes-viewer.log >"$tmp/escpeer.log"
 "$bin" -o summary -s json "$tmp/escpeer.log" >"$tmp/escpeer.json"
