@@ -64,7 +64,9 @@ struct asm
 	int sip_state; /* 0 before the start line, 1 headers, 2 body, 3 done */
 	int cl_zero;   /* the last Content-Length read was 0 */
 	long body_left;
-	size_t scan; /* text bytes already seen by the tracker */
+	size_t scan;    /* text bytes already seen by the tracker */
+	int nl_pending; /* a one-line entry that a split entry may continue
+	                   ended: a line break, unless one continues it */
 };
 
 struct framer {

@@ -540,6 +540,11 @@ static void close_record(struct framer *fr)
 	if (!fr->open)
 		return;
 	fr->open = 0;
+	if (fr->cur.nl_pending) { /* not continued: its line ends */
+		buf_addc(&fr->cur.text, '\n');
+		track(&fr->cur, 1, 0, 0);
+		fr->cur.nl_pending = 0;
+	}
 	if (fr->fmt->cont.code && fr->cur.sip_state == 0 &&
 	    fr->cur.rec.key[0] && !fr->cur.rec.truncated) {
 		/* a marker alone: its SIP text comes in 'continue' lines */
@@ -649,6 +654,15 @@ static void add_content(struct framer *fr, struct asm *a, const struct line *l,
 	   the message is whole decides; else only its start line is read */
 	int to_start = f->oneline && a == &fr->cur && !a->rec.part[0];
 
+	/* an entry that a split one may continue (its 'part' again) ends
+	   without a line break until it is known not to be continued: it
+	   was cut where it reached its size, mid-line as often as not */
+	a->nl_pending = 0;
+	if (newline && f->oneline && a->rec.part[0]) {
+		a->nl_pending = 1;
+		newline = 0;
+	}
+
 	if (!first && f->strip.code && fmatch(fr, &f->strip, p, n) == 1) {
 		rx_span(&fr->md, &so, &eo);
 		if (so == 0) {
@@ -702,6 +716,7 @@ static void reset_asm(struct asm *a, const struct line *l)
 	a->cl_zero = 0;
 	a->body_left = 0;
 	a->scan = 0;
+	a->nl_pending = 0;
 	buf_clear(&a->text);
 	a->rec.dir = DIR_UNKNOWN;
 	a->rec.first_line = a->rec.last_line = l->no;
@@ -849,6 +864,67 @@ static void check_sequence(struct framer *fr, const struct line *l)
 	fr->last_seq = (unsigned long long)v; /* a restart begins anew */
 }
 
+/* A split entry cut inside a #ooo escape: the escape's first bytes, which
+ * ended the text as they were, are taken back and the escape undone with
+ * the first bytes of the next entry's text P; how many of those it took.
+ * Undone in one piece, the escape would have been undone too. */
+static size_t join_escape(struct asm *a, const char *p, size_t n)
+{
+	char e[4];
+	size_t j;
+
+	for (j = 1; j <= 3 && j <= a->text.len; j++) {
+		const char *t = a->text.p + a->text.len - j;
+
+		if (*t != '#')
+			continue;
+		if (4 - j > n)
+			return 0;
+		memcpy(e, t, j);
+		memcpy(e + j, p, 4 - j);
+		if (e[1] < '0' || e[1] > '3' || e[2] < '0' || e[2] > '7' ||
+		    e[3] < '0' || e[3] > '7')
+			return 0;
+		a->text.len -= j;
+		buf_addc(&a->text, (char)((e[1] - '0') * 64 + (e[2] - '0') * 8 +
+		                          (e[3] - '0')));
+		return 4 - j;
+	}
+	return 0;
+}
+
+/* The next entry of a split message: its text from OFF goes on where the
+ * open record's stopped, not on a line of its own. */
+static void continue_entry(struct framer *fr, const struct line *l, size_t off,
+                           int newline)
+{
+	if (fr->fmt->oneline && (fr->fmt->unescape & UNESC_SYSLOG))
+		off += join_escape(&fr->cur, l->p + off, l->len - off);
+	add_raw(fr, l);
+	add_content(fr, &fr->cur, l, off, 1, newline);
+	check_size(fr);
+}
+
+/* A 'break' line: 1 when it is a bare header continuing the open record
+ * (a split entry: Ribbon repeats only the time stamp and sequence, its
+ * 'part'), which it is then added to; 0 when it is another entry's, -1
+ * when it is no break line. */
+static int split_entry(struct framer *fr, const struct line *l)
+{
+	const struct format *f = fr->fmt;
+	char part[META_LEN];
+
+	if (fmatch(fr, &f->brk, l->p, l->len) != 1)
+		return -1;
+	part[0] = '\0';
+	copy_group(fr, &f->brk, RXG_PART, part);
+	if (!part[0] || strcmp(part, fr->cur.rec.part) != 0)
+		return 0;
+	/* (a .TRC's bare header ends its line: the text is on the next) */
+	continue_entry(fr, l, text_offset(fr, &f->brk, l), f->oneline);
+	return 1;
+}
+
 void framer_sample(struct framer *fr, const char *p, size_t n)
 {
 	fr->lit_key = literal_rarest(fr->fmt, p, n);
@@ -888,11 +964,7 @@ void framer_line(struct framer *fr, const struct line *l)
 		if (fr->open && part[0] &&
 		    strcmp(part, fr->cur.rec.part) == 0) {
 			/* the next entry of a split message */
-			size_t off = text_offset(fr, &f->start, l);
-
-			add_raw(fr, l);
-			add_content(fr, &fr->cur, l, off, 1, 1);
-			check_size(fr);
+			continue_entry(fr, l, text_offset(fr, &f->start, l), 1);
 			return;
 		}
 		if (fr->open)
@@ -915,6 +987,8 @@ void framer_line(struct framer *fr, const struct line *l)
 			close_record(fr);
 		return;
 	}
+	if (fr->open && f->oneline && f->brk.code && split_entry(fr, l) > 0)
+		return; /* over syslog too, Ribbon splits long entries */
 	if (fr->open && f->oneline)
 		close_record(fr);
 	if (continue_line(fr, l))
@@ -932,24 +1006,16 @@ void framer_line(struct framer *fr, const struct line *l)
 		fr->on_noise(fr->ctx, l);
 		return;
 	}
-	if (fr->open && f->brk.code && fmatch(fr, &f->brk, l->p, l->len) == 1) {
-		char part[META_LEN];
+	if (fr->open && f->brk.code) {
+		int k = split_entry(fr, l);
 
-		part[0] = '\0';
-		copy_group(fr, &f->brk, RXG_PART, part);
-		if (part[0] && strcmp(part, fr->cur.rec.part) == 0) {
-			/* a bare header continuing a split entry (Ribbon
-			   repeats only the time stamp and sequence) */
-			size_t off = text_offset(fr, &f->brk, l);
-
-			add_raw(fr, l);
-			add_content(fr, &fr->cur, l, off, 1, 0);
-			check_size(fr);
+		if (k > 0)
+			return;
+		if (k == 0) {
+			close_record(fr);
+			fr->on_noise(fr->ctx, l);
 			return;
 		}
-		close_record(fr);
-		fr->on_noise(fr->ctx, l);
-		return;
 	}
 	if (fr->open && f->complete && fr->cur.sip_state == 1 &&
 	    !header_like(l->p, l->len)) {

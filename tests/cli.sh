@@ -270,6 +270,29 @@ sed 's/+01:00 /+02:00 /' $k >"$tmp/k1.log"
 sed 's/Z sbc01/-05:00 sbc01/' $fx/ribbon-syslog.log >"$tmp/r5.log"
 [ "$("$bin" -o json -s none "$tmp/r5.log" | jq -r .time | sort -u | head -n1)" = "2025-11-21T15:01:03.101Z" ] &&
 	ok || no "zones: a Ribbon RFC 5424 stamp at -05:00 is written in UTC"
+# Ribbon over syslog splits an entry over 1800 bytes into entries that
+# repeat only its time stamp and sequence: joined into one message, cut
+# mid-line, mid-escape or right after a line break, with the entries of
+# another trace point around them
+rbs() { # rbs K: the 480's entry cut after K bytes of its text
+	awk -v k="$1" 'BEGIN {
+		h = "<147>1 2025-11-21T10:00:14.402117Z sbc01 SBC - - - 900 11212025 100014.402117:1.01.00.88125.MAJOR .SIPSG:"
+		m = "SIP/2.0 480 Temporarily Unavailable#012Via: SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bK1#012From: <sip:+15555550101@192.0.2.10>;tag=1#012To: <sip:+15555550199@sip.pstnhub.microsoft.com>;tag=2#012Call-ID: rb-split@192.0.2.9#012CSeq: 1 INVITE#012Reason: Q.850;cause=31;text=\"5e19725b-7fad-4e89-bae3-dfc5df88bb96;No callee endpoints were found.\"#012Content-Length: 0#012#012"
+		print "<150>1 2025-11-21T10:00:14.400000Z sbc01 SBC - - - 99 11212025 100014.400000:1.01.00.88124.Info .TRM: *TrmRouteLookup: gcid:0x2C04"
+		print h "FILTER=TEAMS_TG GCID=0x00002C04: EXTRA INFO: Ingress: received msg for CallId:rb-split@192.0.2.9 gcid:0x2C04 from IP/port:52.114.20.35/5061, Local IP/port:192.0.2.10/5061#012RAW PDU:#012" substr(m, 1, k)
+		print h substr(m, k + 1)
+		print "<150>1 2025-11-21T10:00:14.500000Z sbc01 SBC - - - 99 11212025 100014.500000:1.01.00.88126.Info .CAM: *CamCallRelease: gcid:0x2C04 cause:31"
+	}'
+}
+# in Reason's text; inside a #012 (CSeq's), right after it, right before it;
+# in Call-ID's, in the status line
+for k in 300 223 225 221 200 20; do
+	rbs $k >"$tmp/rbs.log"
+	[ "$("$bin" -o json -s none "$tmp/rbs.log" | jq -c '[.format, .line, .method, .status, .q850, .ms_code, .peer]')" = \
+		'["ribbon-syslog",2,"INVITE",480,31,10037,"52.114.20.35:5061"]' ] &&
+		[ "$("$bin" -s none "$tmp/rbs.log" | sed -n 4p)" = '[sipwhy] FAILED 480 Temporarily Unavailable to INVITE ('"$tmp"'/rbs.log line 2, call rb-split@192.0.2.9) received from 52.114.20.35:5061' ] &&
+		ok || no "Ribbon syslog, a split entry cut after $k bytes: $("$bin" -o json -s none "$tmp/rbs.log")"
+done
 sed 's/2025-11-21T10:02:14.250Z/2025-11-21 11:02:14.25+01:00/' $fx/teams-export.csv >"$tmp/te.csv"
 [ "$("$bin" -o json -s none "$tmp/te.csv" | jq -r 'select(.status == 480) | .time')" = "2025-11-21T10:02:14.250Z" ] &&
 	ok || no "zones: a Teams export time with an offset is written in UTC"
