@@ -54,6 +54,15 @@ void framer_free(struct framer *fr)
 	fr->nheld = 0;
 }
 
+/* The byte of the escape #ooo at H (4 bytes), or -1 if it is none. */
+static inline int octal_escape(const char *h)
+{
+	if (h[1] < '0' || h[1] > '3' || h[2] < '0' || h[2] > '7' ||
+	    h[3] < '0' || h[3] > '7')
+		return -1;
+	return (h[1] - '0') * 64 + (h[2] - '0') * 8 + (h[3] - '0');
+}
+
 /* rsyslog and syslog-ng write control bytes as #ooo.  The text only
  * shrinks, so it is written in place.  With HEAD it stops after the empty
  * line that ends a SIP message's headers (P starts a line). */
@@ -61,6 +70,7 @@ static void syslog_octal(const char *p, size_t n, struct buf *out, int head)
 {
 	const char *e = p + n, *s = p;
 	char *o, *line;
+	int c;
 
 	buf_reserve(out, n);
 	o = line = out->p + out->len;
@@ -69,12 +79,10 @@ static void syslog_octal(const char *p, size_t n, struct buf *out, int head)
 
 		if (h == NULL || e - h < 4)
 			break;
-		if (h[1] >= '0' && h[1] <= '3' && h[2] >= '0' && h[2] <= '7' &&
-		    h[3] >= '0' && h[3] <= '7') {
+		if ((c = octal_escape(h)) >= 0) {
 			memcpy(o, s, (size_t)(h - s));
 			o += h - s;
-			*o++ = (char)((h[1] - '0') * 64 + (h[2] - '0') * 8 +
-			              (h[3] - '0'));
+			*o++ = (char)c;
 			p = s = h + 4;
 			if (head && o[-1] == '\n') {
 				if (sip_blank_line(line,
@@ -872,6 +880,7 @@ static size_t join_escape(struct asm *a, const char *p, size_t n)
 {
 	char e[4];
 	size_t j;
+	int c;
 
 	for (j = 1; j <= 3 && j <= a->text.len; j++) {
 		const char *t = a->text.p + a->text.len - j;
@@ -882,12 +891,10 @@ static size_t join_escape(struct asm *a, const char *p, size_t n)
 			return 0;
 		memcpy(e, t, j);
 		memcpy(e + j, p, 4 - j);
-		if (e[1] < '0' || e[1] > '3' || e[2] < '0' || e[2] > '7' ||
-		    e[3] < '0' || e[3] > '7')
+		if ((c = octal_escape(e)) < 0)
 			return 0;
 		a->text.len -= j;
-		buf_addc(&a->text, (char)((e[1] - '0') * 64 + (e[2] - '0') * 8 +
-		                          (e[3] - '0')));
+		buf_addc(&a->text, (char)c);
 		return 4 - j;
 	}
 	return 0;
