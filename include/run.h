@@ -80,6 +80,7 @@ struct src {
 		unsigned piece;
 	} * dl;
 	size_t ndl, dlcap;
+	size_t det_long; /* bytes of det in long lines (run.c) */
 	unsigned *scores;
 	uint64_t bytes, nlines;
 	int detect_warned;

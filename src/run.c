@@ -21,6 +21,12 @@
 
 #define DETECT_LINES 400
 #define DETECT_BYTES (512 * 1024)
+/* Lines this long look like no format's (a blob, a dump, binary junk):
+ * they are held for replay within a budget of their own, so that a few of
+ * them at the top of a log do not end detection before a line of the log's
+ * format was read. */
+#define DETECT_LONG_LINE  (64 * 1024)
+#define DETECT_LONG_BYTES (4 * 1024 * 1024)
 
 static void on_line(void *ctx, const struct line *l);
 static void on_record(void *ctx, const struct record *rec);
@@ -1449,6 +1455,13 @@ static void start_framer(struct src *s)
 
 	if (s->fmt == NULL)
 		s->fmt = formats_pick(r->fs, s->scores);
+	/* (a stop signal cut the input short: no verdict on it) */
+	if (s->fmt == NULL && s->ndl > 0 && !follow_stop)
+		diag_warn(s->name,
+		          "lines 1-%llu: no format recognised (%zu bytes "
+		          "read to detect one); read as generic SIP text "
+		          "(-F names the format)",
+		          (unsigned long long)s->dl[s->ndl - 1].no, s->det.len);
 	if (s->fmt == NULL)
 		s->fmt = formats_find(r->fs, "generic");
 	if (s->fmt == NULL)
@@ -1519,6 +1532,8 @@ static void on_line(void *ctx, const struct line *l)
 	s->dl[s->ndl].at = l->off;
 	s->ndl++;
 	buf_add(&s->det, l->p, l->len + l->eol);
+	if (l->piece || l->len > DETECT_LONG_LINE)
+		s->det_long += l->len + l->eol;
 	if (s->fmt == NULL && l->piece == 0) {
 		const struct format *gave_up =
 		    formats_score_line(r->fs, l->p, l->len, s->scores);
@@ -1534,7 +1549,8 @@ static void on_line(void *ctx, const struct line *l)
 		}
 	}
 	if (s->fmt != NULL || s->ndl >= DETECT_LINES ||
-	    s->det.len >= DETECT_BYTES)
+	    s->det.len - s->det_long >= DETECT_BYTES ||
+	    s->det_long >= DETECT_LONG_BYTES)
 		start_framer(s);
 }
 

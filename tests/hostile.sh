@@ -424,6 +424,35 @@ grep -aq "^\[sipwhy\]   inputs 1, 100000[0-9]* bytes, $n lines," "$tmp/out" && o
 lossless "100 MB line" "$tmp/long.log"
 rm -f "$tmp/long.log" "$tmp/out"
 
+# detection and long lines: a 600 KB line of junk on top of an AudioCodes
+# syslog does not use up the bytes read to detect the format (the log is
+# read as AudioCodes, as without the junk, and without a word) ...
+"$bin" -o summary tests/fixtures/audiocodes-oneline.log >"$tmp/plain.sum" 2>/dev/null
+{
+	head -c 600000 /dev/zero | tr '\000' 'J'
+	printf '\n'
+	cat tests/fixtures/audiocodes-oneline.log
+} >"$tmp/junktop.log"
+sw "600 KB line before the log" 1 1 -o summary "$tmp/junktop.log"
+a=$(grep -a 'SIP messages' "$tmp/plain.sum" | sed 's/.*lines, //')
+b=$(grep -a 'SIP messages' "$tmp/out" | sed 's/.*lines, //')
+[ -n "$a" ] && [ "$a" = "$b" ] && ok ||
+	no "600 KB line before the log: '$b', without the line: '$a'"
+[ ! -s "$tmp/err" ] && ok || no "600 KB line before the log: $(head -c 300 "$tmp/err")"
+# ... but when detection ends with no format recognised, by its budgets
+# (here five lines of 1 MB) or at the end of the input, it says so, with
+# the lines it read, instead of reading the log as plain SIP in silence
+{
+	for i in 1 2 3 4 5; do head -c 1000000 /dev/zero | tr '\000' 'J'; printf '\n'; done
+	cat tests/fixtures/audiocodes-oneline.log
+} >"$tmp/junktop.log"
+sw "5 MB of long lines before the log" 1 0 -o summary "$tmp/junktop.log"
+located "5 MB of long lines before the log" "$tmp/junktop.log" "lines 1-5: no format recognised"
+printf 'just a note\nno SIP here\n' >"$tmp/nosip.log"
+sw "a log of no known format" 0 1 "$tmp/nosip.log"
+located "a log of no known format" "$tmp/nosip.log" "lines 1-2: no format recognised"
+rm -f "$tmp/junktop.log" "$tmp/out"
+
 # 100,000 headers in one message (600 KB): the surplus is warned about
 # with the message's line, the failure and the next one still found
 {
