@@ -84,6 +84,9 @@ struct framer {
 	int defer; /* a one-line record's text after its start line may stay
 	              escaped (text_esc): undone by framer_whole_text() on
 	              the thread that analyses it, not on the framing one */
+	/* noise is written out as it comes (annotated output): a record that
+	   a long line cuts passes its lines before that line on first (cut) */
+	int noise_out;
 	size_t max_record;
 	size_t lit_key; /* the byte of the format's literal searched for */
 	record_fn on_record;

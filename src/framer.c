@@ -577,6 +577,22 @@ static void close_record(struct framer *fr)
 	fr->raw_n = 0;
 }
 
+/* A line too long to analyse among the open record's headers: the record
+ * goes on after it, without it, so that the headers after it (Call-ID,
+ * Reason) still count.  Where the lines before it are written out now,
+ * they go first, as a held marker's do, so the output keeps the input's
+ * order; elsewhere the record keeps them, the long line left out. */
+static void cut(struct framer *fr)
+{
+	if ((!fr->noise_out && fr->keep_raw != RAW_SPAN) || fr->raw_n == 0)
+		return;       /* (a span cannot leave the line out) */
+	fr->cur.rec.held = 1; /* its lines alone, nothing analysed */
+	emit_raw(fr);
+	fr->cur.rec.held = 0;
+	buf_clear(&fr->raw);
+	fr->raw_n = 0;
+}
+
 /* The record's lines are consecutive lines of the input (a line that is
  * not the open record's closes it first), so where they are is one
  * span: RAW_SPAN passes that alone, without their bytes. */
@@ -951,7 +967,12 @@ void framer_line(struct framer *fr, const struct line *l)
 			          "line %llu: longer than %zu bytes; not "
 			          "analysed",
 			          (unsigned long long)l->no, l->len);
-		close_record(fr);
+		if (fr->open && fr->cur.sip_state == 1 && !f->oneline) {
+			if (l->piece == 1)
+				cut(fr);
+		} else {
+			close_record(fr);
+		}
 		fr->on_noise(fr->ctx, l);
 		return;
 	}

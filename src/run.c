@@ -1473,6 +1473,7 @@ static void start_framer(struct src *s)
 	if (s->end.set)
 		framer_clock(&s->fr, &s->end);
 	s->fr.defer = 1; /* the text is made whole in handle_record */
+	s->fr.noise_out = r->o.mode == OUT_ANNOTATED;
 	framer_sample(&s->fr, s->det.p, s->det.len);
 	s->framing = 1;
 	pipeline_start(s);

@@ -358,6 +358,99 @@ START_TEST(test_size_cap)
 }
 END_TEST
 
+/* A line over the line cap among a record's headers: the record goes on
+ * after it without it.  Written out as it comes (noise_out), the lines
+ * before it go first as a held record's, raw only; kept (failures
+ * output), the record's raw leaves the long line out. */
+static void cut_rec(void *ctx, const struct record *r)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "%s %llu-%llu raw[", r->held ? "H" : "R",
+	           (unsigned long long)r->first_line,
+	           (unsigned long long)r->last_line);
+	if (r->raw == NULL) /* RAW_SPAN: where they are */
+		buf_printf(b, "@%llu+%zu", (unsigned long long)r->raw_off,
+		           r->raw_len);
+	else
+		buf_add(b, r->raw, r->raw_len);
+	buf_adds(b, "] text[");
+	if (!r->held)
+		buf_add(b, r->text, r->text_len);
+	buf_adds(b, "]\n");
+}
+
+static void cut_noise(void *ctx, const struct line *l)
+{
+	buf_printf(ctx, "N %llu.%u\n", (unsigned long long)l->no, l->piece);
+}
+
+START_TEST(test_long_line_among_headers)
+{
+	struct format *f = fmt(
+	    "name t\n"
+	    "start (?<sip>SIP/2\\.0 \\d\\d\\d |[A-Z]+ sip:\\S+ SIP/2\\.0$)\n"
+	    "complete yes\n");
+	const char *in = "SIP/2.0 480 Gone\n"
+	                 "Via: v\n"
+	                 "X-Long: 0123456789012345678901234567890123456\n"
+	                 "Call-ID: c1\n"
+	                 "l: 0\n"
+	                 "\n"
+	                 "INVITE sip:x SIP/2.0\n";
+	int out;
+
+	/* 0: kept bytes, 1: written as it comes, 2: spans (written so) */
+	for (out = 0; out < 3; out++) {
+		struct buf b = {0};
+		struct framer fr;
+		struct lines ls;
+
+		diag_quiet(1);
+		framer_init(&fr, f, "t", 2025, 0,
+		            out == 2 ? RAW_SPAN : RAW_BYTES, cut_rec, cut_noise,
+		            &b);
+		fr.noise_out = out == 1;
+		lines_init(&ls, 24, (line_fn)framer_line, &fr);
+		lines_feed(&ls, in, strlen(in));
+		lines_finish(&ls);
+		framer_finish(&fr);
+		framer_free(&fr);
+		lines_free(&ls);
+		diag_quiet(0);
+		if (out == 2)
+			ck_assert_str_eq(b.p,
+			                 "H 1-2 raw[@0+24] text[]\n"
+			                 "N 3.1\nN 3.2\n"
+			                 "R 1-6 raw[@70+18] text[SIP/2.0 480 "
+			                 "Gone\nVia: v\nCall-ID: c1\nl: "
+			                 "0\n\n]\n"
+			                 "R 7-7 raw[@88+21] "
+			                 "text[INVITE sip:x SIP/2.0\n]\n");
+		else
+			ck_assert_str_eq(
+			    b.p,
+			    out ? "H 1-2 raw[SIP/2.0 480 Gone\nVia: v\n] "
+			          "text[]\n"
+			          "N 3.1\nN 3.2\n"
+			          "R 1-6 raw[Call-ID: c1\nl: 0\n\n] "
+			          "text[SIP/2.0 480 "
+			          "Gone\nVia: v\nCall-ID: c1\nl: 0\n\n]\n"
+			          "R 7-7 raw[INVITE sip:x SIP/2.0\n] "
+			          "text[INVITE sip:x SIP/2.0\n]\n"
+			        : "N 3.1\nN 3.2\n"
+			          "R 1-6 raw[SIP/2.0 480 Gone\nVia: "
+			          "v\nCall-ID: "
+			          "c1\nl: 0\n\n] text[SIP/2.0 480 Gone\nVia: "
+			          "v\nCall-ID: c1\nl: 0\n\n]\n"
+			          "R 7-7 raw[INVITE sip:x SIP/2.0\n] "
+			          "text[INVITE sip:x SIP/2.0\n]\n");
+		buf_free(&b);
+	}
+	format_free(f);
+}
+END_TEST
+
 /* Stamps without a year across New Year: with the file's month known, a
  * December stamp in a log that ends in January is the year before; with a
  * given year, the year goes up when the months wrap. */
@@ -489,6 +582,9 @@ START_TEST(test_raw_spans_tile)
 
 				framer_init(&fr, fs.v[i], "t", 2025, 0, t.keep_raw,
 				            tile_rec, tile_noise, &t);
+				/* annotated output: its noise is written as it
+				   comes, or its lines are spans of the input */
+				fr.noise_out = t.keep_raw == RAW_BYTES;
 				if (k >= 2)
 					fr.max_record = 400;
 				lines_init(&ls, k >= 2 ? 300 : 1 << 20,
@@ -805,6 +901,7 @@ Suite *framer_suite(void)
 	TCase *tc = tcase_create("framer");
 
 	tcase_add_test(tc, test_unescape);
+	tcase_add_test(tc, test_long_line_among_headers);
 	tcase_add_test(tc, test_start_end_break);
 	tcase_add_test(tc, test_oneline_syslog);
 	tcase_add_test(tc, test_deferred_unescape);

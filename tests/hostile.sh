@@ -492,6 +492,36 @@ sw "2 MB Reason" 1 0 "$tmp/reason2.log"
 located "2 MB Reason" "$tmp/reason2.log" "line 4"
 reported "2 MB Reason: the next message" tail-reason2@192.0.2.1
 lossless "2 MB Reason" "$tmp/reason2.log"
+# ... the message it cut is still the failure of its call, from the
+# headers on either side of the long line
+reported "2 MB Reason: the message itself" huge-reason@192.0.2.9
+
+# a 5 MB header line among the headers, before Call-ID and Reason: the
+# message is analysed without it, from a file, a pipe and as JSON, and
+# the bytes still pass through in order
+{
+	printf 'SIP/2.0 480 Temporarily Unavailable\r\nVia: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-bighdr\r\nX-Padding: '
+	head -c 5000000 /dev/zero | tr '\000' 'p'
+	printf '\r\nCall-ID: big-header@192.0.2.9\r\nCSeq: 7 INVITE\r\nReason: Q.850;cause=31\r\nContent-Length: 0\r\n\r\n'
+	tailmsg bighdr
+} >"$tmp/bighdr.log"
+sw "5 MB header" 1 1 "$tmp/bighdr.log"
+located "5 MB header" "$tmp/bighdr.log" "line 3: longer than"
+reported "5 MB header: the message itself" big-header@192.0.2.9
+reported "5 MB header: the next message" tail-bighdr@192.0.2.1
+lossless "5 MB header" "$tmp/bighdr.log"
+$to "$bin" <"$tmp/bighdr.log" >"$tmp/out" 2>"$tmp/err"
+verdict "5 MB header, on a pipe" 1 $? "$tmp/err"
+reported "5 MB header, on a pipe" big-header@192.0.2.9
+lossless "5 MB header, on a pipe" "$tmp/bighdr.log"
+"$bin" -o json -s none "$tmp/bighdr.log" 2>/dev/null | grep -a '"big-header@192.0.2.9"' |
+	grep -a '"cseq":7' | grep -aq '"q850":31' && ok ||
+	no "5 MB header: JSON lacks the call, CSeq or Q.850 cause after the long line"
+"$bin" -o failures "$tmp/bighdr.log" 2>/dev/null >"$tmp/out"
+grep -aq '^Call-ID: big-header@192.0.2.9' "$tmp/out" && grep -aq '^Via: .*bighdr' "$tmp/out" &&
+	! grep -aq '^X-Padding' "$tmp/out" && ok ||
+	no "5 MB header: -o failures does not show the message's other lines"
+rm -f "$tmp/bighdr.log"
 
 # Content-Length larger than the body (the next message must not be
 # swallowed), smaller, negative, absurd, not a number
