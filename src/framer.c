@@ -584,8 +584,9 @@ static void close_record(struct framer *fr)
  * order; elsewhere the record keeps them, the long line left out. */
 static void cut(struct framer *fr)
 {
+	/* (a span cannot leave the line out) */
 	if ((!fr->noise_out && fr->keep_raw != RAW_SPAN) || fr->raw_n == 0)
-		return;       /* (a span cannot leave the line out) */
+		return;
 	fr->cur.rec.held = 1; /* its lines alone, nothing analysed */
 	emit_raw(fr);
 	fr->cur.rec.held = 0;
