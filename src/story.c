@@ -19,7 +19,9 @@ struct smsg {
 
 struct story {
 	char *target;
+	/* with their lengths: a Call-ID may hold a NUL */
 	char *ids[MAX_SET], *keys[MAX_SET];
+	size_t idlen[MAX_SET], keylen[MAX_SET];
 	int nids, nkeys;
 	struct smsg *m;
 	size_t n;
@@ -32,6 +34,7 @@ struct story *story_new(const char *target)
 	struct story *st = xcalloc(1, sizeof(*st));
 
 	st->target = xstrdup(target);
+	st->idlen[st->nids] = strlen(target);
 	st->ids[st->nids++] = xstrdup(target);
 	return st;
 }
@@ -61,26 +64,48 @@ void story_free(struct story *st)
 	free(st);
 }
 
-static int in_set(char **set, int n, const char *p, size_t len)
+static int in_set(char *const *set, const size_t *lens, int n, const char *p,
+                  size_t len)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (strlen(set[i]) == len && memcmp(set[i], p, len) == 0)
+		if (lens[i] == len && memcmp(set[i], p, len) == 0)
 			return 1;
 	return 0;
 }
 
-static void add_set(char **set, int *n, const char *p, size_t len)
+static void add_set(char **set, size_t *lens, int *n, const char *p, size_t len)
 {
-	if (len == 0 || *n == MAX_SET || in_set(set, *n, p, len))
+	if (len == 0 || *n == MAX_SET || in_set(set, lens, *n, p, len))
 		return;
+	lens[*n] = len;
 	set[(*n)++] = xmemdup(p, len);
 }
 
 static const struct sip_hdr *call_id(const struct sip_msg *m)
 {
 	return sip_header_id(m, SIP_HID_CALL_ID, 0);
+}
+
+/* P is the Call-ID TARGET as sipwhy shows it: a Call-ID with a control
+ * byte or invalid UTF-8 in it (a NUL, say) cannot be typed as it is, but
+ * can be copied from an annotation, \x00 and all. */
+static int shown_as(const char *p, size_t n, const char *target)
+{
+	struct buf b = {0};
+	size_t i;
+	int same;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] >= 0x7f)
+			break;
+	if (i == n)
+		return 0; /* shown as it is: compared as it is */
+	esc_text(&b, p, n, 0);
+	same = b.len == strlen(target) && memcmp(b.p, target, b.len) == 0;
+	buf_free(&b);
+	return same;
 }
 
 void story_scan(struct story *st, const struct record *rec,
@@ -90,15 +115,17 @@ void story_scan(struct story *st, const struct record *rec,
 
 	if (id == NULL)
 		return;
-	/* the target is a Call-ID, or Microsoft's GUID (x-i= in its
-	   Contact, or in the Reason text) as the Teams admin center shows
-	   the correlation */
+	/* the target is a Call-ID (as it is, or as sipwhy shows it), or
+	   Microsoft's GUID (x-i= in its Contact, or in the Reason text) as
+	   the Teams admin center shows the correlation */
 	if (story_wants(st, rec, m) ||
+	    shown_as(id->val, id->vlen, st->target) ||
 	    (strlen(st->target) >= 8 &&
 	     memmem(rec->text, rec->text_len, st->target,
 	            strlen(st->target)))) {
-		add_set(st->ids, &st->nids, id->val, id->vlen);
-		add_set(st->keys, &st->nkeys, rec->key, strlen(rec->key));
+		add_set(st->ids, st->idlen, &st->nids, id->val, id->vlen);
+		add_set(st->keys, st->keylen, &st->nkeys, rec->key,
+		        strlen(rec->key));
 	}
 }
 
@@ -107,8 +134,9 @@ int story_wants(const struct story *st, const struct record *rec,
 {
 	const struct sip_hdr *id = call_id(m);
 
-	return (id && in_set((char **)st->ids, st->nids, id->val, id->vlen)) ||
-	       (rec->key[0] && in_set((char **)st->keys, st->nkeys, rec->key,
+	return (id &&
+	        in_set(st->ids, st->idlen, st->nids, id->val, id->vlen)) ||
+	       (rec->key[0] && in_set(st->keys, st->keylen, st->nkeys, rec->key,
 	                              strlen(rec->key)));
 }
 
@@ -144,7 +172,7 @@ void story_add(struct story *st, const struct record *rec,
 	if (!story_wants(st, rec, m))
 		return;
 	if (id) {
-		add_set(st->ids, &st->nids, id->val, id->vlen);
+		add_set(st->ids, st->idlen, &st->nids, id->val, id->vlen);
 		if (id->vlen == strlen(st->target) &&
 		    memcmp(id->val, st->target, id->vlen) == 0)
 			st->target_is_id = 1;
@@ -390,8 +418,13 @@ static void put_legs(const struct story *st, FILE *out,
 
 	/* the target is no leg when it is Microsoft's GUID */
 	for (i = st->target_is_id ? 0 : 1; i < st->nids; i++) {
+		struct buf b = {0};
+
+		/* shown whole (PUT's own escaping changes nothing more) */
+		esc_text(&b, st->ids[i], st->idlen[i], 0);
 		fputc(' ', out);
-		put(out, st->ids[i]);
+		put(out, b.p ? b.p : "");
+		buf_free(&b);
 	}
 	fputs("\n\n", out);
 }

@@ -472,6 +472,12 @@ if command -v cmark-gfm >/dev/null 2>&1; then
 		! grep -q '<a \|<strong>\|<b>' "$tmp/mdc.html" &&
 		ok || no "--call -s markdown: markup from the log shows as written: $(cat "$tmp/mdc.html")"
 fi
+# a Call-ID with a NUL in it is found by the form sipwhy shows it in
+printf 'INVITE sip:+1@h SIP/2.0\nCall-ID: ab\000cd@x\nCSeq: 1 INVITE\nContent-Length: 0\n\nSIP/2.0 480 Temporarily Unavailable\nCall-ID: ab\000cd@x\nCSeq: 1 INVITE\nContent-Length: 0\n\n' >"$tmp/nulid.log"
+status 1 "--call: a Call-ID holding a NUL, as shown" "$bin" --call 'ab\x00cd@x' "$tmp/nulid.log"
+grep -qx '  legs (Call-IDs): ab\\x00cd@x' "$tmp/out" && [ "$(grep -c '^--- ' "$tmp/out")" = 2 ] &&
+	ok || no "--call: the NUL Call-ID's two messages and its leg: $(cat -v "$tmp/out")"
+status 2 "--call: the part before a NUL is not the Call-ID" "$bin" --call ab "$tmp/nulid.log"
 status 2 "--call: stdin cannot be read twice" "$bin" --call x - <$f
 
 # lossless: the annotated output minus marker lines is the input, plain or
