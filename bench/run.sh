@@ -11,7 +11,9 @@
 # wall-clock time of each counts (the files are read once first so all of
 # them come from the page cache); rg's is the best of it run with and
 # without --no-mmap.  Prints a table with the targets and
-# PASS or MISS; it measures, it does not gate: the exit status is always 0.
+# PASS or MISS, then the bound the summary's CPU time sets: the least
+# wall-clock time any run could take on this machine's cores.  It
+# measures, it does not gate: the exit status is always 0.
 #
 # Environment: SIPWHY (default ./sipwhy), BENCH_DIR, RUNS (default 3),
 # BENCH_SIZES (default "100 500 1000"), BENCH_KEEP=0 deletes the generated
@@ -141,6 +143,39 @@ rss_of() { # rss_of VAR FILE [OPTIONS]: best-of-RUNS peak RSS of sipwhy
 	done
 	eval "${var}=\$m"
 }
+# cpu_of VAR FILE: the least CPU time (user + system, seconds) of RUNS
+# runs of sipwhy's summary of FILE, all its threads on one core (taskset):
+# the work itself.  Threads running at once on this VM's two cores take
+# a third to a half more CPU time for the same work (they contend for
+# what the cores share), so the work is measured on one.  Divided by the
+# cores, it is the shortest wall-clock time any run could take, however
+# the work were spread over them.  The runs take the cores in turn: one
+# of this VM's cores is at times a third slower than the other.
+pin=""
+command -v taskset >/dev/null 2>&1 && pin="taskset -c"
+cpu_of() {
+	var=$1 f=$2
+	m=""
+	i=0
+	while [ $i -lt "$runs" ]; do
+		cat "$f" >/dev/null
+		/usr/bin/time -f '%U %S' -o "$tmpt" ${pin:+$pin $((i % $(nproc)))} "$bin" -o summary "$f" >/dev/null 2>&1
+		k=$(tail -n1 "$tmpt" | awk '{ printf "%.2f", $1 + $2 }')
+		if [ -z "$m" ] || awk -v a="$k" -v b="$m" 'BEGIN { exit !(a < b) }'; then m=$k; fi
+		i=$((i + 1))
+	done
+	eval "${var}=\$m"
+}
+bounds=""
+bound() { # bound NAME CPU GREP RG: the least wall time CPU allows
+	b=$(awk -v c="$2" -v n="$(nproc)" 'BEGIN { printf "%.3f", c / n }')
+	bounds="$bounds$(printf 'bound:   %s: %s s of CPU%s, so at best %s s on %s cores: %s x grep' "$1" "$2" "${pin:+ on one core}" "$b" "$(nproc)" \
+		"$(awk -v a="$b" -v g="$3" 'BEGIN { printf "%.2f", a / g }')")"
+	[ -n "$4" ] && bounds="$bounds$(printf ', %s x rg' "$(awk -v a="$b" -v r="$4" 'BEGIN { printf "%.2f", a / r }')")"
+	bounds="$bounds
+"
+}
+
 # warm FILE: the input of the commands timed next, read into the page
 # cache, and read again (untimed) before each of them: this VM's page
 # cache drops 1 to 4 MB a second of a file read once, with 23 GB free,
@@ -216,6 +251,12 @@ if [ $have_rg = 1 ]; then
 	row "oracle summary vs rg -c -i (200 MB)" "$osumr_s" "$org_s" 2.0
 fi
 
+# what the CPU the summary takes allows on this machine's cores
+cpu_of cpu "$main"
+bound "summary (500 MB)" "$cpu" "$grep_s" "$([ $have_rg = 1 ] && echo "$rg_s")"
+cpu_of cpu "$oracle"
+bound "oracle summary (200 MB)" "$cpu" "$ogrep_s" "$([ $have_rg = 1 ] && echo "$org_s")"
+
 # peak RSS: summary mode at each size, annotated at 500 MB
 lo="" hi=""
 for mb in $sizes; do
@@ -257,6 +298,8 @@ echo "inputs:  $(for f in "$dir"/ac-*.log "$main.gz" "$oracle"; do [ -s "$f" ] &
 echo
 printf '%-44s %9s %9s %7s %8s  %s\n' test sipwhy baseline ratio target result
 printf '%s' "$rows"
+echo
+printf '%s' "$bounds"
 if [ "${BENCH_KEEP:-1}" = 0 ]; then
 	rm -f "$dir"/ac-*.log "$dir"/ac-*.log.gz "$dir"/oracle-*.log
 fi
