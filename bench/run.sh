@@ -145,9 +145,9 @@ rss_of() { # rss_of VAR FILE [OPTIONS]: best-of-RUNS peak RSS of sipwhy
 }
 # cpu_of VAR FILE: the least CPU time (user + system, seconds) of RUNS
 # runs of sipwhy's summary of FILE, all its threads on one core (taskset):
-# the work itself.  Threads running at once on this VM's two cores take
-# a third to a half more CPU time for the same work (they contend for
-# what the cores share), so the work is measured on one.  Divided by the
+# the work itself.  Threads running at once on this VM's two cores took
+# a third to a half more CPU time for the same work, so the work is
+# measured on one.  Divided by the
 # cores, it is the shortest wall-clock time any run could take, however
 # the work were spread over them.  The runs take the cores in turn: one
 # of this VM's cores is at times a third slower than the other.

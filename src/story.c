@@ -88,7 +88,7 @@ static const struct sip_hdr *call_id(const struct sip_msg *m)
 	return sip_header_id(m, SIP_HID_CALL_ID, 0);
 }
 
-/* P is the Call-ID TARGET as sipwhy shows it: a Call-ID with a control
+/* TARGET is the Call-ID P as sipwhy shows it: a Call-ID with a control
  * byte or invalid UTF-8 in it (a NUL, say) cannot be typed as it is, but
  * can be copied from an annotation, \x00 and all. */
 static int shown_as(const char *p, size_t n, const char *target)
