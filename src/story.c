@@ -17,16 +17,20 @@ struct smsg {
 	char *time, *from, *to, *label, *where, *text, *why;
 };
 
+/* Byte strings with their lengths: a Call-ID may hold a NUL. */
+struct set {
+	char *p[MAX_SET];
+	size_t len[MAX_SET];
+	int n;
+};
+
 struct story {
 	char *target;
-	/* with their lengths: a Call-ID may hold a NUL */
-	char *ids[MAX_SET], *keys[MAX_SET];
-	size_t idlen[MAX_SET], keylen[MAX_SET];
-	int nids, nkeys;
+	struct set ids, keys;
 	struct smsg *m;
 	size_t n;
 	int truncated;
-	int target_is_id; /* a message's Call-ID is the target (ids[0]) */
+	int target_is_id; /* a message's Call-ID is the target (ids.p[0]) */
 };
 
 struct story *story_new(const char *target)
@@ -34,8 +38,8 @@ struct story *story_new(const char *target)
 	struct story *st = xcalloc(1, sizeof(*st));
 
 	st->target = xstrdup(target);
-	st->idlen[st->nids] = strlen(target);
-	st->ids[st->nids++] = xstrdup(target);
+	st->ids.len[0] = strlen(target);
+	st->ids.p[st->ids.n++] = xstrdup(target);
 	return st;
 }
 
@@ -46,10 +50,10 @@ void story_free(struct story *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < st->nids; i++)
-		free(st->ids[i]);
-	for (i = 0; i < st->nkeys; i++)
-		free(st->keys[i]);
+	for (i = 0; i < st->ids.n; i++)
+		free(st->ids.p[i]);
+	for (i = 0; i < st->keys.n; i++)
+		free(st->keys.p[i]);
 	for (k = 0; k < st->n; k++) {
 		free(st->m[k].time);
 		free(st->m[k].from);
@@ -64,23 +68,22 @@ void story_free(struct story *st)
 	free(st);
 }
 
-static int in_set(char *const *set, const size_t *lens, int n, const char *p,
-                  size_t len)
+static int in_set(const struct set *set, const char *p, size_t len)
 {
 	int i;
 
-	for (i = 0; i < n; i++)
-		if (lens[i] == len && memcmp(set[i], p, len) == 0)
+	for (i = 0; i < set->n; i++)
+		if (set->len[i] == len && memcmp(set->p[i], p, len) == 0)
 			return 1;
 	return 0;
 }
 
-static void add_set(char **set, size_t *lens, int *n, const char *p, size_t len)
+static void add_set(struct set *set, const char *p, size_t len)
 {
-	if (len == 0 || *n == MAX_SET || in_set(set, lens, *n, p, len))
+	if (len == 0 || set->n == MAX_SET || in_set(set, p, len))
 		return;
-	lens[*n] = len;
-	set[(*n)++] = xmemdup(p, len);
+	set->len[set->n] = len;
+	set->p[set->n++] = xmemdup(p, len);
 }
 
 static const struct sip_hdr *call_id(const struct sip_msg *m)
@@ -88,22 +91,19 @@ static const struct sip_hdr *call_id(const struct sip_msg *m)
 	return sip_header_id(m, SIP_HID_CALL_ID, 0);
 }
 
-/* TARGET is the Call-ID P as sipwhy shows it: a Call-ID with a control
- * byte or invalid UTF-8 in it (a NUL, say) cannot be typed as it is, but
- * can be copied from an annotation, \x00 and all. */
-static int shown_as(const char *p, size_t n, const char *target)
+/* The target is the Call-ID P as sipwhy shows it: a Call-ID with a
+ * control byte or invalid UTF-8 in it (a NUL, say) cannot be typed as it
+ * is, but can be copied from an annotation, \x00 and all. */
+static int shown_as(const struct story *st, const char *p, size_t n)
 {
 	struct buf b = {0};
-	size_t i;
 	int same;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] >= 0x7f)
-			break;
-	if (i == n)
-		return 0; /* shown as it is: compared as it is */
+	/* esc_text changes only what it writes as \xNN */
+	if (strchr(st->target, '\\') == NULL)
+		return 0;
 	esc_text(&b, p, n, 0);
-	same = b.len == strlen(target) && memcmp(b.p, target, b.len) == 0;
+	same = b.len == st->ids.len[0] && memcmp(b.p, st->target, b.len) == 0;
 	buf_free(&b);
 	return same;
 }
@@ -118,14 +118,11 @@ void story_scan(struct story *st, const struct record *rec,
 	/* the target is a Call-ID (as it is, or as sipwhy shows it), or
 	   Microsoft's GUID (x-i= in its Contact, or in the Reason text) as
 	   the Teams admin center shows the correlation */
-	if (story_wants(st, rec, m) ||
-	    shown_as(id->val, id->vlen, st->target) ||
-	    (strlen(st->target) >= 8 &&
-	     memmem(rec->text, rec->text_len, st->target,
-	            strlen(st->target)))) {
-		add_set(st->ids, st->idlen, &st->nids, id->val, id->vlen);
-		add_set(st->keys, st->keylen, &st->nkeys, rec->key,
-		        strlen(rec->key));
+	if (story_wants(st, rec, m) || shown_as(st, id->val, id->vlen) ||
+	    (st->ids.len[0] >= 8 &&
+	     memmem(rec->text, rec->text_len, st->target, st->ids.len[0]))) {
+		add_set(&st->ids, id->val, id->vlen);
+		add_set(&st->keys, rec->key, strlen(rec->key));
 	}
 }
 
@@ -134,10 +131,8 @@ int story_wants(const struct story *st, const struct record *rec,
 {
 	const struct sip_hdr *id = call_id(m);
 
-	return (id &&
-	        in_set(st->ids, st->idlen, st->nids, id->val, id->vlen)) ||
-	       (rec->key[0] && in_set(st->keys, st->keylen, st->nkeys, rec->key,
-	                              strlen(rec->key)));
+	return (id && in_set(&st->ids, id->val, id->vlen)) ||
+	       (rec->key[0] && in_set(&st->keys, rec->key, strlen(rec->key)));
 }
 
 static char *safe(const char *p, size_t n)
@@ -172,8 +167,8 @@ void story_add(struct story *st, const struct record *rec,
 	if (!story_wants(st, rec, m))
 		return;
 	if (id) {
-		add_set(st->ids, st->idlen, &st->nids, id->val, id->vlen);
-		if (id->vlen == strlen(st->target) &&
+		add_set(&st->ids, id->val, id->vlen);
+		if (id->vlen == st->ids.len[0] &&
 		    memcmp(id->val, st->target, id->vlen) == 0)
 			st->target_is_id = 1;
 	}
@@ -417,11 +412,11 @@ static void put_legs(const struct story *st, FILE *out,
 	int i;
 
 	/* the target is no leg when it is Microsoft's GUID */
-	for (i = st->target_is_id ? 0 : 1; i < st->nids; i++) {
+	for (i = st->target_is_id ? 0 : 1; i < st->ids.n; i++) {
 		struct buf b = {0};
 
 		/* shown whole (PUT's own escaping changes nothing more) */
-		esc_text(&b, st->ids[i], st->idlen[i], 0);
+		esc_text(&b, st->ids.p[i], st->ids.len[i], 0);
 		fputc(' ', out);
 		put(out, b.p ? b.p : "");
 		buf_free(&b);
